@@ -1,0 +1,171 @@
+"""One error shape for the whole API.
+
+Every error, whether raised by a service, by DRF or by Django itself, answers JSON::
+
+    {"status": 400, "code": "invalid", "detail": "Invalid input.",
+     "fields": {"items.0.quantity": ["Ensure this value is less than or equal to 20."]}}
+
+``fields`` maps a dotted path into the request body to its messages; it is empty
+when the error is not about particular fields.
+"""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
+
+
+class ApplicationError(Exception):
+    """A rule of the product was broken; services raise it, the API renders it."""
+
+    status_code = 400
+    code = "invalid"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        fields: dict[str, list[str]] | None = None,
+        code: str | None = None,
+        retry_after: int | None = None,
+    ):
+        super().__init__(detail)
+        self.detail = detail
+        self.fields = fields or {}
+        self.code = code or self.code
+        self.retry_after = retry_after
+
+
+class NotFound(ApplicationError):
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(ApplicationError):
+    status_code = 409
+    code = "conflict"
+
+
+class LimitReached(ApplicationError):
+    """A quota was used up; ``retry_after`` says in how many seconds it resets."""
+
+    status_code = 429
+    code = "limit_reached"
+
+
+def error_body(status: int, code: str, detail: str, fields=None) -> dict[str, Any]:
+    return {"status": status, "code": code, "detail": detail, "fields": fields or {}}
+
+
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Turn DRF's nested validation errors into ``{"a.0.b": ["message"]}``."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        flat = {}
+        for index, value in enumerate(detail):
+            if value:
+                flat.update(_flatten(value, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or "non_field_errors": [str(message) for message in messages]}
+
+
+def _validation_response(detail: Any) -> Response:
+    fields = _flatten(detail)
+    general = fields.pop("non_field_errors", None)
+    message = " ".join(general) if general else "Invalid input."
+    return Response(error_body(400, "invalid", message, fields), status=400)
+
+
+def exception_handler(exc: Exception, context: dict) -> Response | None:
+    """DRF's ``EXCEPTION_HANDLER``: every error to the one shape."""
+    if isinstance(exc, ApplicationError):
+        response = Response(
+            error_body(exc.status_code, exc.code, exc.detail, exc.fields),
+            status=exc.status_code,
+        )
+        if exc.retry_after is not None:
+            response["Retry-After"] = str(exc.retry_after)
+        return response
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+        return _validation_response(detail)
+    if isinstance(exc, exceptions.ValidationError):
+        return _validation_response(exc.detail)
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None  # an unexpected error: Django's handler500 answers, in JSON too
+    detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
+    code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
+    if isinstance(exc, Http404 | DjangoPermissionDenied):
+        code = "not_found" if isinstance(exc, Http404) else "permission_denied"
+    response.data = error_body(response.status_code, code, str(detail))
+    return response
+
+
+def _json_error(status: int, code: str, detail: str) -> JsonResponse:
+    return JsonResponse(error_body(status, code, detail), status=status)
+
+
+def bad_request(request: HttpRequest, exception=None) -> JsonResponse:
+    return _json_error(400, "bad_request", "Bad request.")
+
+
+def permission_denied(request: HttpRequest, exception=None) -> JsonResponse:
+    return _json_error(403, "permission_denied", "You do not have permission to do this.")
+
+
+def page_not_found(request: HttpRequest, exception=None) -> JsonResponse:
+    return _json_error(404, "not_found", "Not found.")
+
+
+def server_error(request: HttpRequest) -> JsonResponse:
+    return _json_error(500, "server_error", "Internal server error.")
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
+    return _json_error(403, "csrf_failed", f"CSRF verification failed: {reason}")
+
+
+def add_error_responses(result: dict, generator, request, public) -> dict:
+    """drf-spectacular post-processing hook: every operation may answer an ``Error``."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas.setdefault(
+        "Error",
+        {
+            "type": "object",
+            "description": "The body of every error response.",
+            "properties": {
+                "status": {"type": "integer", "example": 400},
+                "code": {"type": "string", "example": "invalid"},
+                "detail": {"type": "string", "example": "Invalid input."},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                    "example": {"email": ["This field is required."]},
+                },
+            },
+            "required": ["status", "code", "detail", "fields"],
+        },
+    )
+    error = {
+        "description": "Error (see the status code)",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if isinstance(operation, dict) and "responses" in operation:
+                operation["responses"].setdefault("default", error)
+    return result

@@ -1,0 +1,181 @@
+"""Reads to replicas, writes to the primary, and every client reads its own writes.
+
+A read goes to the primary when it runs inside a transaction, when the same request
+has already written, or when the client wrote less than ``DATABASE_PIN_SECONDS``
+ago: browsers carry a pin cookie, bearer-token clients are pinned by user id in the
+cache. Otherwise the request sticks to one healthy replica. A replica that refuses
+a connection is marked down for ``DATABASE_REPLICA_RETRY_SECONDS`` and its reads go
+to another replica, then to the primary, so a dead replica fails no request.
+"""
+
+import logging
+import random
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.http import HttpRequest, HttpResponse
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.tokens import AccessToken
+
+logger = logging.getLogger(__name__)
+
+PIN_COOKIE = "primary_pin"
+
+
+@dataclass
+class _RoutingState:
+    """What the router knows about the current request (or command)."""
+
+    pinned: bool = False
+    wrote: bool = False
+    replica: str | None = None
+
+
+_state: ContextVar[_RoutingState | None] = ContextVar("database_routing", default=None)
+# Monotonic time until which a replica is considered down, per process.
+_replica_down_until: dict[str, float] = {}
+
+
+def _current_state() -> _RoutingState:
+    state = _state.get()
+    if state is None:
+        # Outside a request (commands, shell, tests) every call starts fresh.
+        return _RoutingState()
+    return state
+
+
+def replica_aliases() -> list[str]:
+    return [alias for alias in settings.DATABASES if alias != DEFAULT_DB_ALIAS]
+
+
+def mark_replica_down(alias: str) -> None:
+    _replica_down_until[alias] = time.monotonic() + settings.DATABASE_REPLICA_RETRY_SECONDS
+    logger.warning("replica %s is down, reads go elsewhere", alias)
+
+
+def _replica_is_marked_down(alias: str) -> bool:
+    return _replica_down_until.get(alias, 0.0) > time.monotonic()
+
+
+def _connects(alias: str) -> bool:
+    """True when the replica answers; a failure marks it down."""
+    connection = connections[alias]
+    try:
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+    except DatabaseError:
+        connection.close()
+        mark_replica_down(alias)
+        return False
+    return True
+
+
+def _choose_replica() -> str:
+    candidates = [alias for alias in replica_aliases() if not _replica_is_marked_down(alias)]
+    random.shuffle(candidates)
+    for alias in candidates:
+        if _connects(alias):
+            return alias
+    return DEFAULT_DB_ALIAS
+
+
+def _must_read_primary(state: _RoutingState) -> bool:
+    return state.pinned or state.wrote or connections[DEFAULT_DB_ALIAS].in_atomic_block
+
+
+class PrimaryReplicaRouter:
+    """Django database router: see the module docstring."""
+
+    def db_for_read(self, model, **hints) -> str:
+        state = _current_state()
+        if _must_read_primary(state):
+            return DEFAULT_DB_ALIAS
+        if state.replica is None or _replica_is_marked_down(state.replica):
+            state.replica = _choose_replica()
+        return state.replica
+
+    def db_for_write(self, model, **hints) -> str:
+        _current_state().wrote = True
+        return DEFAULT_DB_ALIAS
+
+    def allow_relation(self, obj1, obj2, **hints) -> bool:
+        # Replicas hold the same data as the primary: objects from either relate.
+        return True
+
+    def allow_migrate(self, db: str, app_label: str, **hints) -> bool:
+        return db == DEFAULT_DB_ALIAS
+
+
+@contextmanager
+def reads_from_primary():
+    """Send every read in the block to the primary (a read that must be fresh)."""
+    state = _state.get()
+    token = _state.set(_RoutingState(pinned=True, wrote=state.wrote if state else False))
+    try:
+        yield
+    finally:
+        _state.reset(token)
+
+
+def _user_pin_key(user_id) -> str:
+    return f"database-pin:user:{user_id}"
+
+
+def _bearer_user_id(request: HttpRequest):
+    """The user id of a valid bearer access token, read without touching a database."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, raw_token = header.partition(" ")
+    if scheme not in jwt_settings.AUTH_HEADER_TYPES or not raw_token:
+        return None
+    try:
+        return AccessToken(raw_token.strip()).get(jwt_settings.USER_ID_CLAIM)
+    except TokenError:
+        return None
+
+
+def _client_is_pinned(request: HttpRequest, bearer_user_id) -> bool:
+    if request.COOKIES.get(PIN_COOKIE):
+        return True
+    return bearer_user_id is not None and bool(cache.get(_user_pin_key(bearer_user_id)))
+
+
+class PrimaryPinMiddleware:
+    """Routes each request's reads and pins a client to the primary after it writes."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        bearer_user_id = _bearer_user_id(request)
+        state = _RoutingState(pinned=_client_is_pinned(request, bearer_user_id))
+        token = _state.set(state)
+        try:
+            response = self.get_response(request)
+        finally:
+            _state.reset(token)
+        if state.wrote:
+            self._pin(request, response, bearer_user_id)
+        return response
+
+    @staticmethod
+    def _pin(request: HttpRequest, response: HttpResponse, bearer_user_id) -> None:
+        seconds = settings.DATABASE_PIN_SECONDS
+        response.set_cookie(
+            PIN_COOKIE,
+            "1",
+            max_age=seconds,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+        user = getattr(request, "user", None)
+        user_id = user.pk if user is not None and user.is_authenticated else bearer_user_id
+        if user_id is not None:
+            cache.set(_user_pin_key(user_id), 1, timeout=seconds)

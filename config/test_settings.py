@@ -1,0 +1,19 @@
+"""Settings for the test suite: the real settings, with test-only defaults.
+
+The services themselves (PostgreSQL primary and replica, Redis) come from the same
+environment variables as in production; ``make test`` starts them.
+"""
+
+import os
+
+os.environ.setdefault(
+    "DJANGO_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+)
+os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "False")
+
+from config.settings import *  # noqa: F403
+
+# Hashing passwords slowly is a production feature, not something tests measure.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = BASE_DIR / ".pytest_cache" / "media"  # noqa: F405

@@ -1,0 +1,37 @@
+"""The project's URLs: each app owns its routes; config adds the platform ones."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from config import health
+from config.api.errors import page_not_found
+
+handler400 = "config.api.errors.bad_request"
+handler403 = "config.api.errors.permission_denied"
+handler404 = "config.api.errors.page_not_found"
+handler500 = "config.api.errors.server_error"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("health/live", health.live, name="health-live"),
+    path("health/ready", health.ready, name="health-ready"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("api/auth/", include("authentication.urls")),
+    path("api/", include("users.urls")),
+    path("api/", include("social.urls")),
+    path("api/", include("orders.urls")),
+    path("api/", include("records.urls")),
+    path("hello/", include("users.hello_urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Unknown API paths answer the JSON error too, even with DEBUG on (no HTML page,
+# no trailing-slash redirect).
+urlpatterns += [re_path(r"^(api|hello)/", page_not_found)]

@@ -1,0 +1,45 @@
+"""Fixtures every app's tests share: an API client and the named personas."""
+
+import pytest
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from users.tests.factories import UserFactory
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def client_for():
+    """``client_for(user)``: an API client sending that user's bearer access token."""
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        token = RefreshToken.for_user(user).access_token
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def alice(db):
+    return UserFactory(username="alice", first_name="Alice", last_name="Author")
+
+
+@pytest.fixture
+def bob(db):
+    return UserFactory(username="bob", first_name="Bob", last_name="Follower")
+
+
+@pytest.fixture
+def carol(db):
+    return UserFactory(username="carol", first_name="Carol", last_name="Stranger")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="staff", first_name="Sam", last_name="Staff", is_staff=True)

@@ -1,0 +1,48 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from users.models import User
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = (
+        "username",
+        "email",
+        "first_name",
+        "last_name",
+        "user_type",
+        "date_of_birth",
+        "is_staff",
+        "date_joined",
+    )
+    list_filter = ("user_type", "is_staff", "is_superuser", "is_active", "date_joined")
+    search_fields = ("username", "email", "first_name", "last_name")
+    ordering = ("username",)
+    date_hierarchy = "date_joined"
+    readonly_fields = (
+        "followers_count",
+        "following_count",
+        "posts_count",
+        "last_login",
+        "date_joined",
+    )
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Profile", {"fields": ("first_name", "last_name", "email", "user_type", "date_of_birth")}),
+        ("Counters", {"fields": ("followers_count", "following_count", "posts_count")}),
+        (
+            "Permissions",
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "user_type", "password1", "password2"),
+            },
+        ),
+    )
