@@ -1,5 +1,7 @@
 """Fixtures every app's tests share: an API client and the named personas."""
 
+import os
+
 import pytest
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
@@ -43,3 +45,11 @@ def carol(db):
 @pytest.fixture
 def staff(db):
     return UserFactory(username="staff", first_name="Sam", last_name="Staff", is_staff=True)
+
+
+def pytest_runtest_setup(item) -> None:
+    """Tests marked ``services`` need the real PostgreSQL primary, replica and Redis
+    that ``make test`` starts: without them they fail loudly, never skip quietly.
+    For a quick loop on SQLite, deselect them with ``-m "not services"``."""
+    if item.get_closest_marker("services") and not os.environ.get("REDIS_URL"):
+        pytest.fail("needs the services of `make test` (or deselect: -m 'not services')")
