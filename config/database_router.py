@@ -52,7 +52,7 @@ def _current_state() -> _RoutingState:
 
 
 def replica_aliases() -> list[str]:
-    return [alias for alias in settings.DATABASES if alias != DEFAULT_DB_ALIAS]
+    return [alias for alias in connections if alias != DEFAULT_DB_ALIAS]
 
 
 def mark_replica_down(alias: str) -> None:
@@ -68,7 +68,10 @@ def _connects(alias: str) -> bool:
     """True when the replica answers; a failure marks it down."""
     connection = connections[alias]
     try:
-        connection.close_if_health_check_failed()
+        # A kept-alive connection to a replica that went away since the last
+        # request must be noticed here, not by the first query of this one.
+        if connection.connection is not None and not connection.is_usable():
+            connection.close()
         connection.ensure_connection()
     except DatabaseError:
         connection.close()

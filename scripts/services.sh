@@ -89,10 +89,11 @@ setup() {
   fi
   chmod 755 "$STATE"
   command -v redis-server >/dev/null || { log "installing redis-server";
-    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=300 redis-server; } >&2; }
+    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=300 redis-server; } >&2
+    command -v redis-server >/dev/null || die "redis-server is not available"; }
   # Let the kernel pick free ports (all three bound at once so they differ); concurrent
-  # runs on one machine therefore do not collide.
-  read -r PRIMARY_PORT REPLICA_PORT REDIS_PORT <<<"$(python3 -c 'import socket
+  # runs on one machine therefore do not collide. The system python starts fastest.
+  read -r PRIMARY_PORT REPLICA_PORT REDIS_PORT <<<"$("$(command -v /usr/bin/python3 || command -v python3)" -c 'import socket
 ss = [socket.socket() for _ in range(3)]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in ss])')"
@@ -145,17 +146,22 @@ teardown() {
     done
     ( redis_stop ) 2>/dev/null
   fi
-  rm -rf "$STATE"
+  rm -rf "$STATE" && log "stopped all, removed $STATE"
 }
 
 # Signal during CMD: give CMD a moment to finish its own cleanup (pytest drops test
 # databases) while the services are still up, then make sure it is gone and exit.
 on_signal() {
   if [ -n "${CHILD:-}" ]; then
-    [ "$1" = TERM ] && kill -TERM "$CHILD" 2>/dev/null   # Ctrl-C already reached CMD via the terminal
+    # Ctrl-C in a terminal already reached CMD (same process group); a TERM may be ours alone.
+    if [ "$1" = TERM ]; then kill -TERM "$CHILD" 2>/dev/null || true; fi
     local i
-    for i in $(seq 100); do gone "$CHILD" && break; [ "$i" = 50 ] && kill -TERM "$CHILD" 2>/dev/null; sleep 0.1; done
-    kill -KILL "$CHILD" 2>/dev/null
+    for i in $(seq 100); do
+      gone "$CHILD" && break
+      if [ "$i" = 50 ]; then kill -TERM "$CHILD" 2>/dev/null || true; fi
+      sleep 0.1
+    done
+    kill -KILL "$CHILD" 2>/dev/null || true
   fi
   exit "$2"   # EXIT trap tears down
 }
@@ -169,7 +175,8 @@ cmd_run() {
   local t0=$SECONDS rc=0
   setup
   log "ready in $((SECONDS - t0))s, state in $STATE"
-  set -a; . "$STATE/env"; set +a
+  # shellcheck source=/dev/null
+  . "$STATE/env"   # exports the URLs for CMD (the *_PORT lines stay unexported)
   # CMD runs in the background so that `wait` is interruptible by our traps. A
   # non-interactive bash makes background jobs ignore INT/QUIT and read /dev/null;
   # undo both so CMD behaves as if in the foreground (Ctrl-C, pdb).
@@ -183,6 +190,7 @@ cmd_run() {
 load_state() {
   STATE=${TEST_SERVICES_STATE:?TEST_SERVICES_STATE is not set (use: $0 run CMD)}
   [ -f "$STATE/env" ] || die "no services state in $STATE"
+  # shellcheck source=/dev/null
   . "$STATE/env"
 }
 
@@ -190,11 +198,10 @@ cmd_lag() {
   [[ ${1:-} =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "usage: $0 lag SECONDS"
   local ms; ms=$(awk -v s="$1" 'BEGIN { printf "%d", s * 1000 }')
   # ALTER SYSTEM only writes postgresql.auto.conf, so it works on a hot standby too.
-  if [ "$ms" = 0 ]; then
-    psql_su "$REPLICA_PORT" -c "ALTER SYSTEM RESET recovery_min_apply_delay" -c "SELECT pg_reload_conf()" >/dev/null
-  else
-    psql_su "$REPLICA_PORT" -c "ALTER SYSTEM SET recovery_min_apply_delay = $ms" -c "SELECT pg_reload_conf()" >/dev/null
-  fi
+  local alter="ALTER SYSTEM SET recovery_min_apply_delay = $ms"
+  [ "$ms" = 0 ] && alter="ALTER SYSTEM RESET recovery_min_apply_delay"
+  psql_su "$REPLICA_PORT" -c "$alter" -c "SELECT pg_reload_conf()" >/dev/null \
+    || fail "$STATE/replica.log" "cannot change the replica's apply delay (is it running?)"
   # The reload is asynchronous. A new session forks from the postmaster, so once it sees
   # the new value the postmaster has already passed SIGHUP on to the startup process.
   lag_is() { [ "$(psql_su "$REPLICA_PORT" -c "SELECT setting FROM pg_settings WHERE name = 'recovery_min_apply_delay'")" = "$1" ]; }

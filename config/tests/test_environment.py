@@ -1,0 +1,86 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.environment import database_from_url, env_bool, env_list
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+PRODUCTION_ENVIRONMENT = {
+    "DJANGO_SECRET_KEY": "a-production-secret-that-is-long-and-random-0123456789-abcdefghij",
+    "DJANGO_ALLOWED_HOSTS": "api.example.com",
+    "DATABASE_URL": "postgres://app:secret@db.example.com:5432/app",
+    "DATABASE_REPLICA_URLS": "postgres://app:secret@replica.example.com:5432/app",
+    "REDIS_URL": "redis://cache.example.com:6379/0",
+}
+
+
+def run_manage(*arguments: str, environment: dict[str, str]) -> subprocess.CompletedProcess:
+    """Start the project in a new process with exactly these variables."""
+    clean = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "config.settings"}
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=PROJECT_DIR,
+        env={**clean, **environment},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_boolean_with_a_typo_stops_start_up(monkeypatch):
+    monkeypatch.setenv("DJANGO_DEBUG", "ture")
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_DEBUG='ture' is not a boolean"):
+        env_bool("DJANGO_DEBUG", default=False)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [("True", True), ("off", False), ("", True)])
+def test_booleans_are_read_strictly(monkeypatch, raw, expected):
+    monkeypatch.setenv("SOME_FLAG", raw)
+    assert env_bool("SOME_FLAG", default=True) is expected
+
+
+def test_replica_urls_are_a_comma_separated_list(monkeypatch):
+    monkeypatch.setenv("DATABASE_REPLICA_URLS", " postgres://a/x ,, postgres://b/x ")
+    assert env_list("DATABASE_REPLICA_URLS") == ["postgres://a/x", "postgres://b/x"]
+
+
+def test_a_postgres_url_becomes_a_database_entry():
+    database = database_from_url("postgres://app:p%40ss@db:6432/shop?sslmode=require")
+    assert database == {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": "shop",
+        "USER": "app",
+        "PASSWORD": "p@ss",
+        "HOST": "db",
+        "PORT": "6432",
+        "OPTIONS": {"sslmode": "require"},
+    }
+
+
+def test_an_unknown_database_scheme_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="Unsupported database URL"):
+        database_from_url("mysql://db/app")
+
+
+def test_production_refuses_to_start_without_a_secret():
+    result = run_manage("check", environment={})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_the_embedded_setup_needs_no_variable_but_debug():
+    result = run_manage("check", environment={"DJANGO_DEBUG": "True"})
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_deploy_is_clean_with_production_variables():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING", environment=PRODUCTION_ENVIRONMENT
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout

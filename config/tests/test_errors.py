@@ -1,0 +1,65 @@
+import pytest
+from django.test import Client
+from rest_framework.exceptions import ValidationError
+
+from config.api.errors import Conflict, LimitReached, exception_handler
+
+
+def test_an_unknown_api_path_is_a_json_404(api_client):
+    response = api_client.get("/api/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json() == {
+        "status": 404,
+        "code": "not_found",
+        "detail": "Not found.",
+        "fields": {},
+    }
+
+
+def test_a_wrong_method_is_a_json_405(api_client):
+    response = api_client.delete("/health/live")
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+
+
+@pytest.mark.urls("config.tests.urls")
+def test_an_unexpected_failure_is_a_json_500():
+    client = Client(raise_request_exception=False)
+    response = client.get("/boom/")
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "server_error"
+
+
+def test_nested_validation_errors_are_flattened_to_dotted_paths():
+    error = ValidationError(
+        {
+            "items": [{}, {"quantity": ["Too many."]}],
+            "delivery_address": {"city": ["This field is required."]},
+            "non_field_errors": ["The order is empty."],
+        }
+    )
+    response = exception_handler(error, {})
+    assert response.status_code == 400
+    assert response.data == {
+        "status": 400,
+        "code": "invalid",
+        "detail": "The order is empty.",
+        "fields": {
+            "items.1.quantity": ["Too many."],
+            "delivery_address.city": ["This field is required."],
+        },
+    }
+
+
+def test_a_conflict_is_a_409_with_its_own_code():
+    response = exception_handler(Conflict("Already reposted."), {})
+    assert response.status_code == 409
+    assert response.data["code"] == "conflict"
+    assert response.data["detail"] == "Already reposted."
+
+
+def test_a_reached_limit_says_when_to_retry():
+    response = exception_handler(LimitReached("5 posts a day.", retry_after=120), {})
+    assert response.status_code == 429
+    assert response["Retry-After"] == "120"

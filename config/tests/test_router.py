@@ -1,0 +1,173 @@
+"""The router against the real PostgreSQL primary, streaming replica and Redis that
+``make test`` starts; replica lag and outages are made with real process controls."""
+
+import os
+import subprocess
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connections, router, transaction
+from rest_framework.test import APIClient
+
+from config import database_router
+
+pytestmark = [pytest.mark.services, pytest.mark.urls("config.tests.urls")]
+REPLICA = "replica_0"
+
+
+def services(*arguments: str) -> None:
+    """Control the services of this test run (scripts/services.sh)."""
+    subprocess.run([os.environ["TEST_SERVICES_SCRIPT"], *arguments], check=True, timeout=90)
+
+
+@pytest.fixture
+def committed_database(django_db_setup, django_db_blocker):
+    """The test database with real commits, which the replica receives. Django's
+    test cases would refuse a connection added during the test, so these tests
+    run outside them and clean up themselves."""
+    with django_db_blocker.unblock():
+        yield
+        Group.objects.all().delete()
+        get_user_model().objects.all().delete()
+
+
+@pytest.fixture
+def real_replica(committed_database, settings):
+    """Plug the real replica into the router, reading the test database."""
+    replica = {
+        **settings.TEST_REPLICA_DATABASES[REPLICA],
+        "NAME": connections["default"].settings_dict["NAME"],
+    }
+    configured = connections.configure_settings({"default": {}, REPLICA: replica})
+    connections.settings[REPLICA] = configured[REPLICA]
+    database_router._replica_down_until.clear()
+    services("wait-replica")
+    yield REPLICA
+    services("lag", "0")
+    connections[REPLICA].close()
+    del connections[REPLICA]
+    del connections.settings[REPLICA]
+    database_router._replica_down_until.clear()
+
+
+@pytest.fixture
+def lagging_replica(real_replica):
+    """The replica applies what the primary writes only 30 seconds later."""
+    services("lag", "30")
+    return real_replica
+
+
+def group_read_by(client: APIClient, name: str) -> tuple[int, str]:
+    response = client.get(f"/groups/{name}/")
+    return response.status_code, response.json()["database"]
+
+
+def test_a_client_reads_its_own_write_while_a_stranger_is_served_by_the_lagging_replica(
+    lagging_replica,
+):
+    writer = APIClient()
+    assert writer.post("/groups/", {"name": "fresh"}).status_code == 201
+
+    assert group_read_by(writer, "fresh") == (200, "default")
+    # The stranger's request went to the replica: it cannot see the write yet.
+    assert group_read_by(APIClient(), "fresh") == (404, REPLICA)
+
+
+def test_a_bearer_client_without_cookies_reads_its_own_write(lagging_replica, client_for):
+    from users.tests.factories import UserFactory
+
+    alice = UserFactory(username="alice")
+    services("lag", "0")
+    services("wait-replica")
+    services("lag", "30")
+
+    assert client_for(alice).post("/groups/", {"name": "mine"}).status_code == 201
+
+    # A new client object: no cookie jar, only the same bearer token.
+    assert group_read_by(client_for(alice), "mine") == (200, "default")
+    assert group_read_by(APIClient(), "mine") == (404, REPLICA)
+
+
+def test_the_pin_lasts_only_the_configured_window(lagging_replica, settings):
+    writer = APIClient()
+    writer.post("/groups/", {"name": "fresh"})
+    cookie = writer.cookies[database_router.PIN_COOKIE]
+    assert cookie["max-age"] == settings.DATABASE_PIN_SECONDS
+
+
+def test_reads_inside_a_transaction_go_to_the_primary(real_replica):
+    assert router.db_for_read(Group) == REPLICA
+    with transaction.atomic():
+        assert router.db_for_read(Group) == "default"
+
+
+def test_every_read_succeeds_when_the_replica_process_is_stopped(real_replica):
+    Group.objects.create(name="kept")
+    services("wait-replica")
+    assert group_read_by(APIClient(), "kept") == (200, REPLICA)
+
+    services("stop", "replica")
+    try:
+        for _ in range(5):
+            assert group_read_by(APIClient(), "kept") == (200, "default")
+        ready = APIClient().get("/health/ready")
+    finally:
+        services("start", "replica")
+
+    assert ready.status_code == 200
+    checks = ready.json()["checks"]
+    assert checks["primary"]["status"] == "up"
+    assert checks[REPLICA]["status"] == "down"
+
+
+def test_a_replica_back_up_serves_reads_again_after_the_retry_delay(real_replica):
+    Group.objects.create(name="kept")
+    services("stop", "replica")
+    assert group_read_by(APIClient(), "kept") == (200, "default")
+    services("start", "replica")
+    services("wait-replica")
+
+    database_router._replica_down_until.clear()  # the retry delay has passed
+
+    assert group_read_by(APIClient(), "kept") == (200, REPLICA)
+
+
+def test_requests_succeed_while_redis_is_stopped(transactional_db, client_for):
+    from users.tests.factories import UserFactory
+
+    alice = UserFactory(username="alice")
+    services("stop", "redis")
+    try:
+        write = client_for(alice).post("/groups/", {"name": "offline"})
+        read = group_read_by(client_for(alice), "offline")
+        ready = APIClient().get("/health/ready")
+    finally:
+        services("start", "redis")
+
+    assert write.status_code == 201
+    assert read == (200, "default")
+    assert ready.status_code == 200
+    assert ready.json()["checks"]["cache"]["status"] == "down"
+
+
+def test_migrations_never_touch_the_replica(real_replica):
+    assert router.allow_migrate(REPLICA, "users") is False
+    assert router.allow_migrate("default", "users") is True
+    with connections[REPLICA].cursor() as cursor:
+        cursor.execute("SELECT pg_is_in_recovery()")
+        assert cursor.fetchone() == (True,)
+    # A standby refuses any write: migrating it must not even try one.
+    call_command("migrate", database=REPLICA, verbosity=0)
+
+
+def test_ready_lists_the_primary_every_replica_and_the_cache(real_replica):
+    response = APIClient().get("/health/ready")
+    assert response.status_code == 200
+    assert response.json()["status"] == "up"
+    assert {name: check["status"] for name, check in response.json()["checks"].items()} == {
+        "primary": "up",
+        REPLICA: "up",
+        "cache": "up",
+    }

@@ -1,0 +1,38 @@
+"""URLs used only by the foundation's tests: a view that fails, and views that write
+and read through the router, so routing is tested without any app's endpoints."""
+
+from django.contrib.auth.models import Group
+from django.urls import include, path
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from config.urls import handler400, handler403, handler404, handler500  # noqa: F401
+
+
+def boom(request):
+    raise RuntimeError("an unexpected failure")
+
+
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def group_create(request: Request) -> Response:
+    Group.objects.create(name=request.data["name"])
+    return Response(status=201)
+
+
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def group_detail(request: Request, name: str) -> Response:
+    queryset = Group.objects.filter(name=name)
+    found = queryset.exists()
+    return Response({"name": name, "database": queryset.db}, status=200 if found else 404)
+
+
+urlpatterns = [
+    path("boom/", boom),
+    path("groups/", group_create),
+    path("groups/<str:name>/", group_detail),
+    path("", include("config.urls")),
+]
