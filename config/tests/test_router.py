@@ -76,9 +76,7 @@ def test_a_client_reads_its_own_write_while_a_stranger_is_served_by_the_lagging_
 
 
 def test_a_bearer_client_without_cookies_reads_its_own_write(lagging_replica, client_for):
-    from users.tests.factories import UserFactory
-
-    alice = UserFactory(username="alice")
+    alice = get_user_model().objects.create_user(username="alice")
     services("lag", "0")
     services("wait-replica")
     services("lag", "30")
@@ -135,9 +133,7 @@ def test_a_replica_back_up_serves_reads_again_after_the_retry_delay(real_replica
 
 
 def test_requests_succeed_while_redis_is_stopped(transactional_db, client_for):
-    from users.tests.factories import UserFactory
-
-    alice = UserFactory(username="alice")
+    alice = get_user_model().objects.create_user(username="alice")
     services("stop", "redis")
     try:
         write = client_for(alice).post("/groups/", {"name": "offline"})
