@@ -86,8 +86,15 @@ class OrderCreateSerializer(serializers.Serializer):
         "the delivery country. Answered in E.164.",
     )
     delivery_address = DeliveryAddressSerializer()
-    items = ItemChoiceSerializer(many=True, allow_empty=False, max_length=ITEMS_PER_ORDER_MAX)
+    items = ItemChoiceSerializer(many=True, help_text=f"1 to {ITEMS_PER_ORDER_MAX} items.")
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+    def validate_items(self, items: list) -> list:
+        # Here rather than as ListSerializer options, whose errors would be reported
+        # under "items.non_field_errors" instead of "items".
+        if not 1 <= len(items) <= ITEMS_PER_ORDER_MAX:
+            raise serializers.ValidationError(f"Order 1 to {ITEMS_PER_ORDER_MAX} items.")
+        return items
 
     def validate(self, attrs: dict) -> dict:
         try:
