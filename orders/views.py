@@ -53,7 +53,7 @@ class PizzaViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.pizza_list()
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        return Response(menu_cached(_cache_key(request), lambda: super().list(request).data))
+        return Response(menu_cached(_cache_key(request), self._page_data))
 
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(menu_cached(_cache_key(request), lambda: self._pizza_data(int(pk))))
@@ -66,6 +66,10 @@ class PizzaViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def extras(self, request: Request, pk: str) -> Response:
         return Response(menu_cached(_cache_key(request), lambda: self._extras_data(int(pk))))
+
+    def _page_data(self) -> dict:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data).data
 
     def _pizza_data(self, pizza_id: int) -> dict:
         pizza = selectors.pizza_get(pizza_id=pizza_id)
