@@ -255,3 +255,12 @@ def test_placing_an_order_stays_within_its_query_budget(
         response = api_client.post(URL, order_body(items=items), HTTP_IDEMPOTENCY_KEY="budget")
 
     assert response.status_code == 201
+
+
+@pytest.mark.django_db
+def test_a_retry_with_the_phone_written_differently_is_still_the_same_order(api_client, order_body):
+    first = api_client.post(URL, order_body(phone="+36 30 123 4567"), HTTP_IDEMPOTENCY_KEY="k1")
+    retry = api_client.post(URL, order_body(phone="06301234567"), HTTP_IDEMPOTENCY_KEY="k1")
+
+    assert (first.status_code, retry.status_code) == (201, 200)
+    assert retry.json()["id"] == first.json()["id"]
