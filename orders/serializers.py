@@ -1,7 +1,6 @@
 """The menu and orders as clients see them, and the bodies clients send."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from orders.models import (
@@ -18,6 +17,8 @@ from orders.models import (
 from orders.phone_numbers import COUNTRY_CODES, phone_number_to_e164
 
 ITEMS_PER_ORDER_MAX = 50
+# The largest primary key (bigint): a bigger number would overflow the query.
+ID_MAX = 2**63 - 1
 
 
 class PizzaSerializer(serializers.ModelSerializer):
@@ -65,12 +66,16 @@ class DeliveryAddressSerializer(serializers.ModelSerializer):
 
 
 class ExtraChoiceSerializer(serializers.Serializer):
-    extra = serializers.IntegerField(help_text="Id of an extra offered for the pizza.")
+    extra = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, help_text="Id of an extra offered for the pizza."
+    )
     quantity = serializers.IntegerField(min_value=1, max_value=EXTRA_QUANTITY_MAX)
 
 
 class ItemChoiceSerializer(serializers.Serializer):
-    pizza = serializers.IntegerField(help_text="Id of a pizza on the menu.")
+    pizza = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, help_text="Id of a pizza on the menu."
+    )
     quantity = serializers.IntegerField(min_value=1, max_value=ITEM_QUANTITY_MAX)
     extras = ExtraChoiceSerializer(many=True, required=False, default=list)
 
@@ -133,7 +138,7 @@ class OrderStatusChangeSerializer(serializers.ModelSerializer):
 
 
 class OrderSerializer(serializers.ModelSerializer):
-    delivery_address = serializers.SerializerMethodField()
+    delivery_address = DeliveryAddressSerializer(source="*", read_only=True)
     items = OrderItemSerializer(many=True, read_only=True)
     history = OrderStatusChangeSerializer(
         source="status_changes", many=True, read_only=True, help_text="Oldest first."
@@ -154,7 +159,3 @@ class OrderSerializer(serializers.ModelSerializer):
             "updated_at",
             "history",
         )
-
-    @extend_schema_field(DeliveryAddressSerializer)
-    def get_delivery_address(self, order: Order) -> dict:
-        return DeliveryAddressSerializer(order).data

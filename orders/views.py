@@ -3,7 +3,12 @@
 import hashlib
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -40,6 +45,16 @@ def _cache_key(request: Request) -> str:
     return hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
 
 
+@extend_schema_view(
+    list=extend_schema(
+        summary="The menu",
+        description="The pizzas on the menu, in menu order; `?name=` matches part of the "
+        "name, `?ingredient=` an ingredient (ignoring case). Served from a cache that "
+        "staff changes in the admin refresh at once.",
+    ),
+    retrieve=extend_schema(summary="One pizza of the menu"),
+)
+@extend_schema(tags=["menu"])
 class PizzaViewSet(viewsets.ReadOnlyModelViewSet):
     """The menu: anyone may read it; answers come from the cache."""
 
@@ -47,7 +62,8 @@ class PizzaViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PizzaSerializer
     filterset_class = PizzaFilter
     pagination_class = MenuPagination
-    lookup_value_regex = "[0-9]+"
+    # Longer numbers would overflow a bigint: they are unknown paths (404).
+    lookup_value_regex = "[0-9]{1,18}"
 
     def get_queryset(self):
         return selectors.pizza_list()
@@ -94,6 +110,7 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
 )
 
 
+@extend_schema(tags=["orders"])
 class OrderViewSet(viewsets.GenericViewSet):
     """Orders: anyone places one; the id is the capability to read it."""
 

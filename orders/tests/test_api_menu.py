@@ -72,6 +72,10 @@ class TestTheMenu:
         assert response.status_code == 404
         assert response.json()["code"] == "not_found"
 
+    def test_an_id_too_large_for_the_database_is_not_found(self, api_client, menu):
+        assert api_client.get(f"{URL}{10**20}/").status_code == 404
+        assert api_client.get(f"{URL}{10**20}/extras/").status_code == 404
+
     def test_the_extras_of_a_pizza_cost_nothing_where_free_on_it(self, api_client, menu):
         response = api_client.get(f"{URL}{menu.margherita.pk}/extras/")
 

@@ -118,6 +118,11 @@ class TestAnInvalidOrder:
 
         assert "items.0.pizza" in _errors(response)
 
+    def test_an_id_too_large_for_the_database_is_invalid_not_an_error(self, api_client, order_body):
+        response = api_client.post(URL, order_body(items=[{"pizza": 10**20, "quantity": 1}]))
+
+        assert list(_errors(response)) == ["items.0.pizza"]
+
     def test_it_names_an_unknown_extra(self, api_client, order_body, menu):
         items = [{"pizza": menu.meaty.pk, "quantity": 1, "extras": [{"extra": 999, "quantity": 1}]}]
 
