@@ -18,9 +18,16 @@ def pizza_get(*, pizza_id: int) -> Pizza:
     return pizza
 
 
-def pizza_extra_list(*, pizza: Pizza) -> QuerySet[PizzaExtra]:
-    """The extras offered for ``pizza``, with the extra of each offer."""
-    return PizzaExtra.objects.filter(pizza=pizza).select_related("extra").order_by("extra__name")
+def pizza_extra_list(*, pizza_id: int) -> list[PizzaExtra]:
+    """The extras offered for a pizza on the menu, with the extra of each offer."""
+    offers = list(
+        PizzaExtra.objects.filter(pizza_id=pizza_id, pizza__is_available=True)
+        .select_related("extra")
+        .order_by("extra__name")
+    )
+    if not offers and not Pizza.objects.filter(pk=pizza_id, is_available=True).exists():
+        raise NotFound("No pizza with this id on the menu.")
+    return offers
 
 
 def order_list(*, user, status: str | None = None) -> QuerySet[Order]:

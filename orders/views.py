@@ -92,8 +92,7 @@ class PizzaViewSet(viewsets.ReadOnlyModelViewSet):
         return PizzaSerializer(pizza, context=self.get_serializer_context()).data
 
     def _extras_data(self, pizza_id: int) -> list:
-        pizza = selectors.pizza_get(pizza_id=pizza_id)
-        return PizzaExtraSerializer(selectors.pizza_extra_list(pizza=pizza), many=True).data
+        return PizzaExtraSerializer(selectors.pizza_extra_list(pizza_id=pizza_id), many=True).data
 
 
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(

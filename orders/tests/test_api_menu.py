@@ -88,6 +88,20 @@ class TestTheMenu:
     def test_the_extras_of_an_unknown_pizza_are_not_found(self, api_client, menu):
         assert api_client.get(f"{URL}999/extras/").status_code == 404
 
+    def test_a_pizza_without_extras_offers_none(self, api_client, menu):
+        plain = PizzaFactory(name="Plain")
+
+        response = api_client.get(f"{URL}{plain.pk}/extras/")
+
+        assert response.status_code == 200
+        assert response.json() == []
+
+    def test_the_extras_cost_one_query_when_not_cached(
+        self, api_client, menu, django_assert_num_queries
+    ):
+        with django_assert_num_queries(1):
+            api_client.get(f"{URL}{menu.meaty.pk}/extras/")
+
 
 @pytest.mark.django_db
 class TestTheMenuCache:
