@@ -3,6 +3,7 @@
 from django.db.models import Prefetch, QuerySet
 
 from config.api.errors import NotFound
+from config.database_router import reads_from_primary
 from orders.models import Order, OrderItem, Pizza, PizzaExtra
 
 
@@ -43,6 +44,11 @@ def order_list(*, user, status: str | None = None) -> QuerySet[Order]:
 def order_get(*, order_id) -> Order:
     """The order with this id: holding the id is enough to read it."""
     order = _orders_with_details().filter(pk=order_id).first()
+    if order is None:
+        # An anonymous client without the pin cookie may ask right after placing
+        # the order, before the replica has it.
+        with reads_from_primary():
+            order = _orders_with_details().filter(pk=order_id).first()
     if order is None:
         raise NotFound("No order with this id.")
     return order

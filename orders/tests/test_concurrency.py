@@ -1,5 +1,8 @@
-"""Concurrent requests on the real PostgreSQL: retries and status moves race safely."""
+"""On the real PostgreSQL and its replica: concurrent retries and status moves race
+safely, and a lagging replica does not hide a new order from its customer."""
 
+import os
+import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from threading import Barrier
@@ -79,3 +82,23 @@ def test_concurrent_moves_of_one_order_apply_only_once(order_body, staff):
         OrderStatusChange.objects.using(PRIMARY).filter(order=order, to_status="preparing").count()
         == 1
     )
+
+
+def _services(*arguments: str) -> None:
+    subprocess.run([os.environ["TEST_SERVICES_SCRIPT"], *arguments], check=True)
+
+
+def test_a_new_order_is_found_by_its_id_although_the_replica_lags(order_body):
+    _services("lag", "30")
+    try:
+        placed = APIClient().post("/api/orders/", order_body())
+        order_id = placed.json()["id"]
+        # A new client: no pin cookie, no account, so its reads go to the replica.
+        response = APIClient().get(f"/api/orders/{order_id}/")
+
+        assert not Order.objects.using("replica_0").filter(pk=order_id).exists()
+        assert response.status_code == 200
+        assert response.json()["id"] == order_id
+    finally:
+        _services("lag", "0")
+        _services("wait-replica")
