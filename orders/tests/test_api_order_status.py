@@ -185,6 +185,18 @@ class TestStaffMoveAnOrder:
         assert [change.changed_by for change in changes] == [alice, staff]
         assert all(change.changed_at is not None for change in changes)
 
+    def test_moving_an_order_stays_within_its_query_budget(
+        self, client_for, staff, place, django_assert_max_num_queries
+    ):
+        order = place()
+        client = client_for(staff)
+
+        # The account, the locked order, the history row, the update, 4 reads back.
+        with django_assert_max_num_queries(10):
+            response = client.patch(_detail(order), {"status": "preparing"})
+
+        assert response.status_code == 200
+
     def test_moving_an_unknown_order_is_not_found(self, client_for, staff, menu):
         response = client_for(staff).patch(f"{URL}{uuid.uuid4()}/", {"status": "preparing"})
 

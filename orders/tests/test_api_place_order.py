@@ -173,6 +173,18 @@ class TestAnInvalidOrder:
     def test_it_rejects_an_order_without_items(self, api_client, order_body):
         assert list(_errors(api_client.post(URL, order_body(items=[])))) == ["items"]
 
+    def test_it_rejects_more_than_50_items(self, api_client, order_body, menu):
+        items = [{"pizza": menu.meaty.pk, "quantity": 1}] * 51
+
+        assert list(_errors(api_client.post(URL, order_body(items=items)))) == ["items"]
+
+    @pytest.mark.parametrize("field", ["customer_name", "phone", "delivery_address", "items"])
+    def test_it_names_a_missing_field(self, api_client, order_body, field):
+        body = order_body()
+        del body[field]
+
+        assert _errors(api_client.post(URL, body)) == {field: ["This field is required."]}
+
     @pytest.mark.parametrize("phone", ["not a phone", "+36 1", "+1 555 000 0000", "12"])
     def test_it_rejects_a_phone_number_that_does_not_exist(self, api_client, order_body, phone):
         assert list(_errors(api_client.post(URL, order_body(phone=phone)))) == ["phone"]
