@@ -127,7 +127,8 @@ class Order(models.Model):
     note = models.CharField(max_length=500, blank=True)
     total = models.DecimalField(**MONEY)
     # A retried POST with the same key returns this order; the fingerprint of the
-    # first request tells a retry from a different order reusing the key.
+    # first request tells a retry from a different order reusing the key. NULL, not
+    # "", for "no key": the unique constraint then holds only between real keys.
     idempotency_key = models.CharField(max_length=255, null=True, blank=True, editable=False)  # noqa: DJ001
     request_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
