@@ -1,1 +1,9 @@
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from orders import views
+
+router = SimpleRouter()
+router.register("pizzas", views.PizzaViewSet, basename="pizza")
+router.register("orders", views.OrderViewSet, basename="order")
+
+urlpatterns = router.urls

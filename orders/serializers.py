@@ -1,0 +1,161 @@
+"""The menu and orders as clients see them, and the bodies clients send."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from orders.models import (
+    EXTRA_QUANTITY_MAX,
+    ITEM_QUANTITY_MAX,
+    Order,
+    OrderItem,
+    OrderItemExtra,
+    OrderStatus,
+    OrderStatusChange,
+    Pizza,
+    PizzaExtra,
+)
+from orders.phone_numbers import COUNTRY_CODES, phone_number_to_e164
+
+ITEMS_PER_ORDER_MAX = 50
+# The largest primary key (bigint): a bigger number would overflow the query.
+ID_MAX = 2**63 - 1
+
+
+class PizzaSerializer(serializers.ModelSerializer):
+    ingredients = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    image = serializers.ImageField(
+        read_only=True, allow_null=True, help_text="Absolute URL of the picture."
+    )
+
+    class Meta:
+        model = Pizza
+        fields = ("id", "name", "price", "ingredients", "image")
+
+
+class PizzaExtraSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="extra.id", read_only=True)
+    name = serializers.CharField(source="extra.name", read_only=True)
+    price = serializers.DecimalField(
+        max_digits=10,
+        decimal_places=2,
+        read_only=True,
+        help_text="On this pizza: 0.00 where the extra is free on it.",
+    )
+
+    class Meta:
+        model = PizzaExtra
+        fields = ("id", "name", "price")
+
+
+class DeliveryAddressSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Order
+        fields = ("street", "house_number", "apartment", "postal_code", "city", "country")
+        extra_kwargs = {
+            "apartment": {"required": False, "default": ""},
+            "country": {
+                "help_text": "ISO 3166-1 alpha-2 code, e.g. HU; phone numbers without "
+                "+country code are read as numbers of this country."
+            },
+        }
+
+    def validate_country(self, value: str) -> str:
+        if value.upper() not in COUNTRY_CODES:
+            raise serializers.ValidationError("Enter an ISO 3166-1 alpha-2 country code, e.g. HU.")
+        return value.upper()
+
+
+class ExtraChoiceSerializer(serializers.Serializer):
+    extra = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, help_text="Id of an extra offered for the pizza."
+    )
+    quantity = serializers.IntegerField(min_value=1, max_value=EXTRA_QUANTITY_MAX)
+
+
+class ItemChoiceSerializer(serializers.Serializer):
+    pizza = serializers.IntegerField(
+        min_value=1, max_value=ID_MAX, help_text="Id of a pizza on the menu."
+    )
+    quantity = serializers.IntegerField(min_value=1, max_value=ITEM_QUANTITY_MAX)
+    extras = ExtraChoiceSerializer(many=True, required=False, default=list)
+
+
+class OrderCreateSerializer(serializers.Serializer):
+    """An order as a client places it. Prices are never read from it: they come
+    from the menu."""
+
+    customer_name = serializers.CharField(max_length=100)
+    phone = serializers.CharField(
+        max_length=40,
+        help_text="A real phone number; without +country code it is read as a number of "
+        "the delivery country. Answered in E.164.",
+    )
+    delivery_address = DeliveryAddressSerializer()
+    items = ItemChoiceSerializer(many=True, help_text=f"1 to {ITEMS_PER_ORDER_MAX} items.")
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+    def validate_items(self, items: list) -> list:
+        # Here rather than as ListSerializer options, whose errors would be reported
+        # under "items.non_field_errors" instead of "items".
+        if not 1 <= len(items) <= ITEMS_PER_ORDER_MAX:
+            raise serializers.ValidationError(f"Order 1 to {ITEMS_PER_ORDER_MAX} items.")
+        return items
+
+    def validate(self, attrs: dict) -> dict:
+        try:
+            attrs["phone"] = phone_number_to_e164(
+                attrs["phone"], country=attrs["delivery_address"]["country"]
+            )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"phone": error.messages}) from None
+        return attrs
+
+
+class OrderStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=OrderStatus.choices)
+
+
+class OrderItemExtraSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderItemExtra
+        fields = ("extra", "extra_name", "quantity", "unit_price")
+
+
+class OrderItemSerializer(serializers.ModelSerializer):
+    extras = OrderItemExtraSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = OrderItem
+        fields = ("pizza", "pizza_name", "quantity", "unit_price", "extras", "line_total")
+
+
+class OrderStatusChangeSerializer(serializers.ModelSerializer):
+    from_status = serializers.CharField(help_text="Empty for the placing of the order.")
+
+    class Meta:
+        model = OrderStatusChange
+        fields = ("from_status", "to_status", "changed_at")
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    delivery_address = DeliveryAddressSerializer(source="*", read_only=True)
+    items = OrderItemSerializer(many=True, read_only=True)
+    history = OrderStatusChangeSerializer(
+        source="status_changes", many=True, read_only=True, help_text="Oldest first."
+    )
+
+    class Meta:
+        model = Order
+        fields = (
+            "id",
+            "status",
+            "customer_name",
+            "phone",
+            "delivery_address",
+            "items",
+            "note",
+            "total",
+            "created_at",
+            "updated_at",
+            "history",
+        )

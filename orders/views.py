@@ -1,0 +1,207 @@
+"""The menu (cached) and orders: parse, call a service or selector, serialize."""
+
+import hashlib
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from config.api.pagination import CursorPagination
+from orders import selectors, services
+from orders.filters import OrderFilter, PizzaFilter
+from orders.menu_cache import menu_cached
+from orders.models import Order
+from orders.serializers import (
+    OrderCreateSerializer,
+    OrderSerializer,
+    OrderStatusSerializer,
+    PizzaExtraSerializer,
+    PizzaSerializer,
+)
+
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+
+
+class MenuPagination(CursorPagination):
+    ordering = ("id",)
+
+
+class OrderPagination(CursorPagination):
+    ordering = ("-created_at", "-id")
+
+
+def _cache_key(request: Request) -> str:
+    # The whole URL: the answer holds absolute links built from host and query.
+    return hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The menu",
+        description="The pizzas on the menu, in menu order; `?name=` matches part of the "
+        "name, `?ingredient=` an ingredient (ignoring case). Served from a cache that "
+        "staff changes in the admin refresh at once.",
+    ),
+    retrieve=extend_schema(summary="One pizza of the menu"),
+)
+@extend_schema(tags=["menu"])
+class PizzaViewSet(viewsets.ReadOnlyModelViewSet):
+    """The menu: anyone may read it; answers come from the cache."""
+
+    permission_classes = [AllowAny]
+    serializer_class = PizzaSerializer
+    filterset_class = PizzaFilter
+    pagination_class = MenuPagination
+    # Longer numbers would overflow a bigint: they are unknown paths (404).
+    lookup_value_regex = "[0-9]{1,18}"
+
+    def get_queryset(self):
+        return selectors.pizza_list()
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        return Response(menu_cached(_cache_key(request), self._page_data))
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(menu_cached(_cache_key(request), lambda: self._pizza_data(int(pk))))
+
+    @extend_schema(
+        responses=PizzaExtraSerializer(many=True),
+        summary="The extras offered for a pizza",
+        description="Not paginated: a pizza offers a handful of extras.",
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def extras(self, request: Request, pk: str) -> Response:
+        return Response(menu_cached(_cache_key(request), lambda: self._extras_data(int(pk))))
+
+    def _page_data(self) -> dict:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data).data
+
+    def _pizza_data(self, pizza_id: int) -> dict:
+        pizza = selectors.pizza_get(pizza_id=pizza_id)
+        return PizzaSerializer(pizza, context=self.get_serializer_context()).data
+
+    def _extras_data(self, pizza_id: int) -> list:
+        return PizzaExtraSerializer(selectors.pizza_extra_list(pizza_id=pizza_id), many=True).data
+
+
+IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
+    name="Idempotency-Key",
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Any unique string up to 255 characters (a random UUID is best): a retried "
+        "POST with the same key and the same body answers the first order with 200 "
+        "instead of creating a second one. The same key with a different body (or "
+        "from another account) answers 409 `idempotency_key_reused`. Keys do not expire."
+    ),
+)
+
+
+@extend_schema(tags=["orders"])
+class OrderViewSet(viewsets.GenericViewSet):
+    """Orders: anyone places one; the id is the capability to read it."""
+
+    serializer_class = OrderSerializer
+    filterset_class = OrderFilter
+    pagination_class = OrderPagination
+    lookup_value_regex = UUID_PATTERN
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_permissions(self):
+        if self.action in {"create", "retrieve"}:
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Order.objects.none()
+        return selectors.order_list(user=self.request.user)
+
+    @extend_schema(
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        request=OrderCreateSerializer,
+        responses={
+            201: OrderSerializer,
+            200: OpenApiResponse(OrderSerializer, description="A retry: the first order."),
+            400: OpenApiResponse(description="Invalid order, with a message per field."),
+            409: OpenApiResponse(description="The Idempotency-Key was used for another order."),
+        },
+        summary="Place an order",
+        description=(
+            "Anyone may order; an authenticated customer's order is linked to them. "
+            "Prices come from the menu at this moment and are stored on the order: any "
+            "price in the body is ignored. Phone numbers are answered in E.164."
+        ),
+    )
+    def create(self, request: Request) -> Response:
+        serializer = OrderCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        order, created = services.order_place(
+            user=request.user if request.user.is_authenticated else None,
+            idempotency_key=self._idempotency_key(request),
+            **serializer.validated_data,
+        )
+        order = selectors.order_get(order_id=order.pk)
+        return Response(
+            OrderSerializer(order).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+    @extend_schema(
+        summary="Your orders",
+        description="Newest first. Staff see every order; everyone else only their own.",
+    )
+    def list(self, request: Request) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(OrderSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="One order",
+        description="Whoever holds the order's id may read it (the id is the capability).",
+    )
+    def retrieve(self, request: Request, pk: str) -> Response:
+        return Response(OrderSerializer(selectors.order_get(order_id=pk)).data)
+
+    @extend_schema(
+        request=OrderStatusSerializer,
+        responses={
+            200: OrderSerializer,
+            403: OpenApiResponse(description="Neither staff nor the customer of this order."),
+            409: OpenApiResponse(description="The flow does not allow this move."),
+        },
+        summary="Change the status of an order",
+        description=(
+            "Staff: received -> preparing -> out_for_delivery -> delivered, and cancelled "
+            "from received or preparing. The customer who placed the order (logged in) may "
+            "cancel it while it is received. Any other move: 409 `invalid_transition`. "
+            "Someone else: 403 (holding the id lets you read the order, not change it)."
+        ),
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        serializer = OrderStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.order_status_change(
+            order_id=pk, status=serializer.validated_data["status"], by=request.user
+        )
+        return Response(OrderSerializer(selectors.order_get(order_id=pk)).data)
+
+    @staticmethod
+    def _idempotency_key(request: Request) -> str | None:
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+            raise serializers.ValidationError(
+                {"Idempotency-Key": [f"At most {IDEMPOTENCY_KEY_MAX_LENGTH} characters."]}
+            )
+        return key or None
