@@ -73,8 +73,9 @@ def record_create(
         date_of_treatment=date_of_treatment,
         doctor=doctor,
     )
-    # The patient is an account already loaded: no need to query it again.
-    record.full_clean(exclude=["patient"])
+    # Field rules only: the patient is already a loaded account, the id a fresh UUID,
+    # and the database enforces the constraints itself.
+    record.full_clean(exclude=["patient"], validate_unique=False, validate_constraints=False)
     record.save(force_insert=True)
     _audit_entry(
         record=record, action=RecordAuditEntry.Action.CREATE, actor=actor, request_id=request_id
@@ -100,7 +101,7 @@ def record_update(*, record: Record, actor: User, changes: dict, request_id: str
     for field in changed_fields:
         setattr(stored, field, changes[field])
     if changed_fields:
-        stored.full_clean(exclude=["patient"])
+        stored.full_clean(exclude=["patient"], validate_unique=False, validate_constraints=False)
         stored.save(update_fields=[*changed_fields, "updated_at"])
     # An update that changed nothing is still logged: staff saw the record doing it.
     _audit_entry(
