@@ -33,11 +33,13 @@ class RecordAdminForm(forms.ModelForm):
         model = Record
         fields = ("patient", *UPDATABLE_FIELDS)
 
-    def clean_date_of_treatment(self):
-        date_of_treatment = self.cleaned_data["date_of_treatment"]
-        if self.instance._state.adding:
+    def clean(self) -> dict:
+        cleaned_data = super().clean()
+        date_of_treatment = cleaned_data.get("date_of_treatment")
+        # The rule of the service, checked here too so the form shows it next to the field.
+        if self.instance._state.adding and date_of_treatment is not None:
             record_check_date_of_treatment(date_of_treatment=date_of_treatment)
-        return date_of_treatment
+        return cleaned_data
 
 
 class StaffOnlyAdmin(admin.ModelAdmin):
