@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from config.api.errors import NotFound
 from records.models import Record, RecordAuditEntry
 from users.models import User
 
@@ -53,6 +54,20 @@ def _audit_entry(
     )
 
 
+def _lock(record: Record) -> Record:
+    """The stored row, locked until the transaction ends (the patient's account is read,
+    not locked); ``NotFound`` when someone deleted it meanwhile."""
+    stored = (
+        Record.objects.select_for_update(of=("self",))
+        .select_related("patient")
+        .filter(pk=record.pk)
+        .first()
+    )
+    if stored is None:
+        raise NotFound("No record with this id.")
+    return stored
+
+
 @transaction.atomic
 def record_create(
     *,
@@ -87,12 +102,13 @@ def record_create(
 def record_update(*, record: Record, actor: User, changes: dict, request_id: str = "") -> Record:
     """Apply ``changes`` (a subset of ``UPDATABLE_FIELDS``) and audit the names of the
     fields whose value really changed. The row is locked and compared with what is
-    stored, so two staff members editing at once each log exactly what they changed."""
+    stored, so two staff members editing at once each log exactly what they changed,
+    and an update racing a delete is a 404, not an error."""
     _require_staff(actor)
     unknown = sorted(set(changes) - set(UPDATABLE_FIELDS))
     if unknown:
         raise ValidationError({field: ["This field cannot be changed."] for field in unknown})
-    stored = Record.objects.select_for_update().select_related("patient").get(pk=record.pk)
+    stored = _lock(record)
     changed_fields = [
         field
         for field in UPDATABLE_FIELDS
@@ -116,11 +132,14 @@ def record_update(*, record: Record, actor: User, changes: dict, request_id: str
 
 @transaction.atomic
 def record_delete(*, record: Record, actor: User, request_id: str = "") -> None:
+    """Delete the record; of two deletes at once, one succeeds and is logged, the other
+    is a 404."""
     _require_staff(actor)
+    stored = _lock(record)
     _audit_entry(
-        record=record, action=RecordAuditEntry.Action.DELETE, actor=actor, request_id=request_id
+        record=stored, action=RecordAuditEntry.Action.DELETE, actor=actor, request_id=request_id
     ).save()
-    record.delete()
+    stored.delete()
 
 
 def record_audit_reads(*, records: Iterable[Record], actor: User, request_id: str = "") -> None:

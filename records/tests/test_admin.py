@@ -162,11 +162,15 @@ class TestAuditEntryAdmin:
         assert listing.status_code == detail.status_code == 200
         assert list(listing.context["cl"].result_list) == [entry]
 
-    def test_staff_can_search_the_log_by_record_id(self, staff_browser, entry):
+    @pytest.mark.parametrize("term", ["record_id", "alice", "STAFF"])
+    def test_staff_can_search_the_log_by_record_patient_or_actor(self, staff_browser, entry, term):
+        query = str(entry.record_id) if term == "record_id" else term
+
         response = staff_browser.get(
-            reverse("admin:records_recordauditentry_changelist"), {"q": str(entry.record_id)}
+            reverse("admin:records_recordauditentry_changelist"), {"q": query}
         )
 
+        assert response.status_code == 200
         assert list(response.context["cl"].result_list) == [entry]
 
     def test_nobody_can_add_an_entry(self, admin_client):

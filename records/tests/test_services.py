@@ -3,6 +3,7 @@ import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, connection
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -170,3 +171,36 @@ def test_a_patient_with_records_cannot_be_deleted_with_them(record, alice):
         alice.delete()
 
     assert Record.objects.filter(patient=alice).exists()
+
+
+@pytest.mark.services
+class TestAuditLogInPostgreSQL:
+    """The database itself refuses to rewrite history, even for raw SQL."""
+
+    @pytest.fixture
+    def entry(self, record, staff):
+        record_audit_reads(records=[record], actor=staff)
+        return RecordAuditEntry.objects.get()
+
+    @pytest.mark.parametrize(
+        "statement",
+        [
+            "UPDATE records_recordauditentry SET action = 'delete'",
+            "UPDATE records_recordauditentry SET actor_id = NULL, actor_username = 'x'",
+            "DELETE FROM records_recordauditentry",
+        ],
+    )
+    def test_it_refuses_updates_and_deletes(self, entry, statement):
+        with pytest.raises(DatabaseError, match="append-only"), connection.cursor() as cursor:
+            cursor.execute(statement)
+
+    def test_it_lets_an_actors_account_be_deleted(self, alice, record):
+        actor = type(alice).objects.create(username="temp", is_staff=True)
+        record_audit_reads(records=[record], actor=actor)
+
+        actor.delete()
+
+        assert RecordAuditEntry.objects.values_list("actor", "actor_username").get() == (
+            None,
+            "temp",
+        )
