@@ -8,6 +8,7 @@ import datetime
 import uuid
 
 import pytest
+from django.core.cache import caches
 from django.utils import timezone
 
 from records.models import Record, RecordAuditEntry
@@ -191,6 +192,28 @@ class TestRecordBody:
         cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
         assert {"private", "no-store"} <= cache_control
 
+    def test_records_never_reach_the_application_cache(self, client_for, alice, staff, settings):
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": "records-never-cached",
+            }
+        }
+        body = {
+            "patient": "alice",
+            "diagnosis": "Rare condition X",
+            "date_of_treatment": in_days(3),
+            "doctor": "Dr. Who",
+        }
+        record_id = client_for(staff).post(LIST_URL, body).json()["id"]
+        for client in (client_for(staff), client_for(alice)):
+            client.get(LIST_URL)
+            client.get(detail_url(record_id))
+
+        stored = b"".join(caches["default"]._cache.values())
+        assert b"Rare condition X" not in stored
+        assert record_id.encode() not in stored
+
     def test_a_refusal_is_not_cached_either(self, client_for, record, bob):
         response = client_for(bob).get(detail_url(record.id))
 
@@ -349,6 +372,17 @@ class TestListQueryBudget:
             response = client.get(LIST_URL, {"page_size": page_size})
 
         assert len(response.json()["results"]) == min(page_size, 25)
+
+    @pytest.mark.parametrize(("persona", "budget"), [("alice", 2), ("staff", 3)])
+    def test_detail(
+        self, client_for, request, record, persona, budget, django_assert_max_num_queries
+    ):
+        client = client_for(request.getfixturevalue(persona))
+
+        with django_assert_max_num_queries(budget):
+            response = client.get(detail_url(record.id))
+
+        assert response.status_code == 200
 
     def test_patient_list(self, client_for, alice, many_records, django_assert_max_num_queries):
         client = client_for(alice)
