@@ -141,6 +141,8 @@ class RecordAuditEntryAdmin(StaffOnlyAdmin):
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     actions = None
+    # Every staff read adds entries: no COUNT(*) of the whole log on each page.
+    show_full_result_count = False
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
