@@ -135,6 +135,7 @@ class TestAuditLog:
         assert RecordAuditEntry.objects.filter(action="read").count() == 5
 
     def test_deleting_the_actor_keeps_their_entries_and_username(self, alice, record):
+        # On PostgreSQL this is also the one change the append-only trigger lets through.
         actor = type(alice).objects.create(username="temp", is_staff=True)
         record_audit_reads(records=[record], actor=actor)
 
@@ -193,14 +194,3 @@ class TestAuditLogInPostgreSQL:
     def test_it_refuses_updates_and_deletes(self, entry, statement):
         with pytest.raises(DatabaseError, match="append-only"), connection.cursor() as cursor:
             cursor.execute(statement)
-
-    def test_it_lets_an_actors_account_be_deleted(self, alice, record):
-        actor = type(alice).objects.create(username="temp", is_staff=True)
-        record_audit_reads(records=[record], actor=actor)
-
-        actor.delete()
-
-        assert RecordAuditEntry.objects.values_list("actor", "actor_username").get() == (
-            None,
-            "temp",
-        )
