@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from config.api.errors import NotFound
 from records.models import Record, RecordAuditEntry
 from records.services import (
     UPDATABLE_FIELDS,
@@ -18,6 +19,7 @@ from records.services import (
     record_delete,
     record_update,
 )
+from users.selectors import user_get_by_username
 
 
 def _is_staff(request: HttpRequest) -> bool:
@@ -29,9 +31,18 @@ def _request_id(request: HttpRequest) -> str:
 
 
 class RecordAdminForm(forms.ModelForm):
+    # A username, as in the API: staff need no permission on accounts to pick one.
+    patient = forms.CharField(label="Patient (username)", max_length=150)
+
     class Meta:
         model = Record
         fields = ("patient", *UPDATABLE_FIELDS)
+
+    def clean_patient(self):
+        try:
+            return user_get_by_username(username=self.cleaned_data["patient"])
+        except NotFound:
+            raise forms.ValidationError("No user with this username.") from None
 
     def clean(self) -> dict:
         cleaned_data = super().clean()
@@ -60,7 +71,6 @@ class RecordAdmin(StaffOnlyAdmin):
     search_fields = ("patient__username", "patient__first_name", "patient__last_name")
     list_select_related = ("patient",)
     date_hierarchy = "date_of_treatment"
-    autocomplete_fields = ("patient",)
     readonly_fields = ("id", "created_at", "updated_at")
     ordering = ("-created_at", "-id")
 

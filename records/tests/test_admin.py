@@ -62,7 +62,7 @@ class TestRecordAdmin:
         response = staff_browser.post(
             reverse("admin:records_record_add"),
             {
-                "patient": alice.pk,
+                "patient": "Alice",
                 "diagnosis": "Migraine",
                 "treatment": "",
                 "date_of_treatment": in_days(5),
@@ -83,7 +83,7 @@ class TestRecordAdmin:
     def test_adding_a_record_for_today_is_refused(self, staff_browser, alice):
         response = staff_browser.post(
             reverse("admin:records_record_add"),
-            {"patient": alice.pk, "date_of_treatment": in_days(0), "doctor": "Dr. Who"},
+            {"patient": "alice", "date_of_treatment": in_days(0), "doctor": "Dr. Who"},
         )
 
         assert response.status_code == 200
@@ -91,11 +91,22 @@ class TestRecordAdmin:
         assert not Record.objects.exists()
         assert not RecordAuditEntry.objects.exists()
 
+    def test_adding_a_record_for_an_unknown_username_is_refused(self, staff_browser):
+        response = staff_browser.post(
+            reverse("admin:records_record_add"),
+            {"patient": "nobody", "date_of_treatment": in_days(3), "doctor": "Dr. Who"},
+        )
+
+        assert response.status_code == 200
+        assert "patient" in response.context["adminform"].form.errors
+        assert not Record.objects.exists()
+        assert not RecordAuditEntry.objects.exists()
+
     def test_changing_a_record_is_logged_with_the_changed_fields(self, staff_browser, record, bob):
         response = staff_browser.post(
             reverse("admin:records_record_change", args=[record.id]),
             {
-                "patient": bob.pk,  # read-only on change: ignored
+                "patient": "bob",  # read-only on change: ignored
                 "diagnosis": "Asthma",
                 "treatment": "Steroid inhaler",
                 "date_of_treatment": record.date_of_treatment.isoformat(),
