@@ -1,0 +1,67 @@
+"""The JSON of a medical record, and the bodies staff send to write one."""
+
+from rest_framework import serializers
+
+from config.api.errors import NotFound
+from records.models import Record
+from users.selectors import user_get_by_username
+
+
+class RecordPatientSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField()
+
+
+class RecordSerializer(serializers.ModelSerializer):
+    patient = RecordPatientSerializer(read_only=True)
+    # Read from the patient's account: one date of birth per person, kept in one place.
+    patient_date_of_birth = serializers.DateField(
+        source="patient.date_of_birth", read_only=True, allow_null=True
+    )
+
+    class Meta:
+        model = Record
+        fields = (
+            "id",
+            "patient",
+            "patient_date_of_birth",
+            "diagnosis",
+            "treatment",
+            "date_of_treatment",
+            "doctor",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+
+class RecordCreateSerializer(serializers.Serializer):
+    patient = serializers.CharField(help_text="The username of the patient's account.")
+    diagnosis = serializers.CharField(required=False, allow_blank=True, default="")
+    treatment = serializers.CharField(required=False, allow_blank=True, default="")
+    date_of_treatment = serializers.DateField(help_text="After today (UTC).")
+    doctor = serializers.CharField(max_length=Record._meta.get_field("doctor").max_length)
+
+    def validate_patient(self, username: str):
+        try:
+            return user_get_by_username(username=username)
+        except NotFound:
+            raise serializers.ValidationError("No user with this username.") from None
+
+
+class RecordUpdateSerializer(serializers.Serializer):
+    """Any of the fields; the patient of a record cannot be changed."""
+
+    diagnosis = serializers.CharField(required=False, allow_blank=True)
+    treatment = serializers.CharField(required=False, allow_blank=True)
+    date_of_treatment = serializers.DateField(required=False)
+    doctor = serializers.CharField(
+        required=False, max_length=Record._meta.get_field("doctor").max_length
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        if "patient" in self.initial_data:
+            raise serializers.ValidationError(
+                {"patient": ["The patient of a record cannot be changed."]}
+            )
+        return attrs
