@@ -1,0 +1,62 @@
+"""Real threads against the real PostgreSQL: the limits and counters hold under load."""
+
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+
+from social.models import Follow, Post
+from users.tests.factories import UserFactory
+
+REQUESTS = 20
+
+
+def run_together(requests: list) -> Counter:
+    """Send every request from its own thread, all released at the same moment."""
+    barrier = threading.Barrier(len(requests))
+
+    def send(request) -> int:
+        try:
+            barrier.wait(timeout=30)
+            return request().status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
+        return Counter(pool.map(send, requests))
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_20_simultaneous_posts_from_one_author_create_exactly_5(client_for, alice):
+    clients = [client_for(alice) for _ in range(REQUESTS)]
+    requests = [
+        lambda client=client, number=number: client.post("/api/posts/", {"content": f"#{number}"})
+        for number, client in enumerate(clients)
+    ]
+
+    statuses = run_together(requests)
+
+    assert statuses == {201: 5, 429: REQUESTS - 5}
+    alice.refresh_from_db()
+    assert Post.objects.filter(author=alice).count() == alice.posts_count == 5
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_20_simultaneous_follows_leave_the_counter_equal_to_the_follow_rows(client_for, alice):
+    followers = UserFactory.create_batch(REQUESTS // 2)
+    # every follower sends the same follow twice, so duplicates race as well
+    clients = [client_for(follower) for follower in followers * 2]
+    requests = [lambda client=client: client.post("/api/users/alice/follow/") for client in clients]
+
+    statuses = run_together(requests)
+
+    assert statuses == {201: len(followers), 200: len(followers)}
+    alice.refresh_from_db()
+    assert alice.followers_count == Follow.objects.filter(followee=alice).count() == len(followers)
+    for follower in followers:
+        follower.refresh_from_db()
+        assert follower.following_count == 1
