@@ -25,6 +25,8 @@ from users.selectors import user_get_by_username
 USERNAME_PARAMETER = OpenApiParameter(
     "username", OpenApiTypes.STR, OpenApiParameter.PATH, description="Ignoring case."
 )
+# The body of every error, as the schema post-processing hook of config.api.errors names it.
+ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
 FOLLOW_ORDERING = ("-created_at", "-id")
 LATEST_ORDERING = ("-created_at", "-id")
 # Repost counts change, so a post can move between pages while a client pages through
@@ -34,6 +36,10 @@ TRENDING_ORDERING = ("-repost_count", "-created_at", "-id")
 
 class FeedPagination(KeysetPagination):
     page_size = 10
+
+
+def error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(response=ERROR_SCHEMA, description=description)
 
 
 def _profile_response(*, user: User, viewer, status_code: int = 200) -> Response:
@@ -46,7 +52,7 @@ def _profile_response(*, user: User, viewer, status_code: int = 200) -> Response
 class ProfileView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: ProfileSerializer, 404: OpenApiResponse(description="Unknown")})
+    @extend_schema(responses={200: ProfileSerializer, 404: error("Unknown user.")})
     def get(self, request: Request, username: str) -> Response:
         """A user's profile with their counters, and whether you follow them."""
         user = user_get_by_username(username=username)
@@ -62,8 +68,8 @@ class FollowView(APIView):
         responses={
             201: OpenApiResponse(ProfileSerializer, description="Followed; their profile."),
             200: OpenApiResponse(ProfileSerializer, description="Already followed."),
-            400: OpenApiResponse(description="You cannot follow yourself."),
-            404: OpenApiResponse(description="Unknown user."),
+            400: error("You cannot follow yourself."),
+            404: error("Unknown user."),
         },
     )
     def post(self, request: Request, username: str) -> Response:
@@ -77,7 +83,7 @@ class FollowView(APIView):
             status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    @extend_schema(responses={204: None, 404: OpenApiResponse(description="Unknown user.")})
+    @extend_schema(responses={204: None, 404: error("Unknown user.")})
     def delete(self, request: Request, username: str) -> Response:
         """Stop following a user; also 204 when you did not follow them."""
         followee = user_get_by_username(username=username)
@@ -92,6 +98,16 @@ class _FollowListView(generics.ListAPIView):
     filter_backends = []
     ordering = FOLLOW_ORDERING
     party: str
+
+    @extend_schema(
+        responses={
+            200: UserSummarySerializer(many=True),
+            400: error("An invalid cursor."),
+            404: error("Unknown user."),
+        }
+    )
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         user = user_get_by_username(username=kwargs["username"])
@@ -132,7 +148,11 @@ class PostListView(generics.ListCreateAPIView):
 
     @extend_schema(
         parameters=[FeedFilterSerializer],
-        responses={200: PostSerializer(many=True), 401: OpenApiResponse(description="scope")},
+        responses={
+            200: PostSerializer(many=True),
+            400: error("An invalid filter value or cursor."),
+            401: error("scope=following or scope=mine without authentication."),
+        },
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
         """The feed, newest first (or trending), 10 per page by default."""
@@ -165,12 +185,12 @@ class PostListView(generics.ListCreateAPIView):
         request=PostCreateSerializer,
         responses={
             201: PostSerializer,
-            400: OpenApiResponse(description="Invalid text, or an unknown or wrong original."),
-            401: OpenApiResponse(description="Not authenticated."),
-            409: OpenApiResponse(description="You already reposted this post."),
-            429: OpenApiResponse(
-                description="5 posts today already; `Retry-After` says the seconds until "
-                "midnight UTC."
+            400: error("Invalid text, or an unknown or wrong original."),
+            401: error("Not authenticated."),
+            409: error("You already reposted this post."),
+            429: error(
+                "5 posts today already (reposts and quotes included); the `Retry-After` "
+                "header gives the seconds until midnight UTC."
             ),
         },
     )
@@ -195,7 +215,7 @@ class PostListView(generics.ListCreateAPIView):
 class PostDetailView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: PostSerializer, 404: OpenApiResponse(description="Unknown")})
+    @extend_schema(responses={200: PostSerializer, 404: error("Unknown, or hidden by staff.")})
     def get(self, request: Request, post_id: int) -> Response:
         """One post; 404 when unknown or hidden by staff."""
         post = selectors.post_get(post_id=post_id)
