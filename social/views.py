@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.errors import NotFound
+from config.database_router import reads_from_primary
 from social import selectors, services
 from social.pagination import KeysetPagination
 from social.serializers import (
@@ -40,6 +41,13 @@ class FeedPagination(KeysetPagination):
 
 def error(description: str) -> OpenApiResponse:
     return OpenApiResponse(response=ERROR_SCHEMA, description=description)
+
+
+def _followee_get(username: str) -> User:
+    # A write must not fail on replica lag: someone who signed up a moment ago can be
+    # followed at once, by anyone.
+    with reads_from_primary():
+        return user_get_by_username(username=username)
 
 
 def _profile_response(*, user: User, viewer, status_code: int = 200) -> Response:
@@ -74,7 +82,7 @@ class FollowView(APIView):
     )
     def post(self, request: Request, username: str) -> Response:
         """Follow a user (idempotent)."""
-        followee = user_get_by_username(username=username)
+        followee = _followee_get(username)
         _, created = services.follow_create(follower=request.user, followee=followee)
         followee.refresh_from_db(fields=["followers_count", "following_count", "posts_count"])
         return _profile_response(
@@ -86,7 +94,7 @@ class FollowView(APIView):
     @extend_schema(responses={204: None, 404: error("Unknown user.")})
     def delete(self, request: Request, username: str) -> Response:
         """Stop following a user; also 204 when you did not follow them."""
-        followee = user_get_by_username(username=username)
+        followee = _followee_get(username)
         services.follow_delete(follower=request.user, followee=followee)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
