@@ -2,7 +2,8 @@
 
 The counters shown to users (followers, following, posts on the user; reposts and
 quotes on the post) move here, in the same transaction as the rows they count, with
-``F()`` updates so that concurrent requests never lose an increment.
+``F()`` updates so that concurrent requests never lose an increment; the cached
+profiles of the users concerned are refreshed once the transaction commits.
 """
 
 import math
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from config.api.errors import ApplicationError, Conflict, LimitReached
 from social.models import CONTENT_MAX_LENGTH, POSTS_PER_DAY, Follow, Post
+from social.profiles import profiles_refresh_on_commit
 from social.selectors import post_visible_queryset
 from users.models import User
 
@@ -50,6 +52,7 @@ def follow_counters_move(*, follower_id: int, followee_id: int, delta: int) -> N
     }
     for user_id in sorted(updates):
         User.objects.filter(pk=user_id).update(**updates[user_id])
+    profiles_refresh_on_commit(user_ids=updates)
 
 
 @transaction.atomic
@@ -107,6 +110,7 @@ def post_set_hidden(*, post: Post, hidden: bool) -> bool:
 
 def post_counters_move(*, post: Post, delta: int) -> None:
     User.objects.filter(pk=post.author_id).update(posts_count=F("posts_count") + delta)
+    profiles_refresh_on_commit(user_ids=[post.author_id])
     if post.kind == Post.Kind.REPOST:
         Post.objects.filter(pk=post.original_id).update(repost_count=F("repost_count") + delta)
     elif post.kind == Post.Kind.QUOTE:

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from config.api.errors import NotFound
 from config.database_router import reads_from_primary
-from social import selectors, services
+from social import profiles, selectors, services
 from social.pagination import KeysetPagination
 from social.serializers import (
     FeedFilterSerializer,
@@ -63,7 +63,7 @@ class ProfileView(APIView):
     @extend_schema(responses={200: ProfileSerializer, 404: error("Unknown user.")})
     def get(self, request: Request, username: str) -> Response:
         """A user's profile with their counters, and whether you follow them."""
-        user = user_get_by_username(username=username)
+        user = profiles.profile_user_get(username=username)
         return _profile_response(user=user, viewer=request.user)
 
 
