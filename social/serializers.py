@@ -8,6 +8,8 @@ from rest_framework import serializers
 from social.models import CONTENT_MAX_LENGTH, Post
 from users.models import USERNAME_MAX_LENGTH, User
 
+POST_ID_MAX = 2**63 - 1  # a bigint: larger ids would overflow the lookup, not just miss
+
 
 class UserSummarySerializer(serializers.ModelSerializer):
     """A user as lists and posts show them."""
@@ -118,10 +120,16 @@ class PostCreateSerializer(serializers.Serializer):
         "for a post or a quote, never for a repost.",
     )
     repost_of = serializers.IntegerField(
-        required=False, min_value=1, help_text="The id of the post or quote to repost."
+        required=False,
+        min_value=1,
+        max_value=POST_ID_MAX,
+        help_text="The id of the post or quote to repost.",
     )
     quote_of = serializers.IntegerField(
-        required=False, min_value=1, help_text="The id of the post or repost to quote."
+        required=False,
+        min_value=1,
+        max_value=POST_ID_MAX,
+        help_text="The id of the post or repost to quote.",
     )
 
     def validate(self, attrs: dict) -> dict:

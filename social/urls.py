@@ -1,19 +1,19 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from social import views
 
+# Usernames are letters and digits: anything else is no user (the API's JSON 404),
+# and never reaches a database that would refuse it (a NUL byte on PostgreSQL).
+USERNAME = r"(?P<username>[A-Za-z0-9]+)"
+
 urlpatterns = [
-    path("users/<str:username>/", views.ProfileView.as_view(), name="user-profile"),
-    path("users/<str:username>/follow/", views.FollowView.as_view(), name="user-follow"),
-    path(
-        "users/<str:username>/followers/",
-        views.FollowerListView.as_view(),
-        name="user-followers",
+    re_path(rf"^users/{USERNAME}/$", views.ProfileView.as_view(), name="user-profile"),
+    re_path(rf"^users/{USERNAME}/follow/$", views.FollowView.as_view(), name="user-follow"),
+    re_path(
+        rf"^users/{USERNAME}/followers/$", views.FollowerListView.as_view(), name="user-followers"
     ),
-    path(
-        "users/<str:username>/following/",
-        views.FollowingListView.as_view(),
-        name="user-following",
+    re_path(
+        rf"^users/{USERNAME}/following/$", views.FollowingListView.as_view(), name="user-following"
     ),
     path("posts/", views.PostListView.as_view(), name="post-list"),
     path("posts/<int:post_id>/", views.PostDetailView.as_view(), name="post-detail"),

@@ -226,3 +226,11 @@ def test_a_feed_page_takes_a_fixed_number_of_queries_whatever_its_size_and_depth
                 body = client.get(url).json()
             assert body["results"]
             url = body["next"] or url
+
+
+@pytest.mark.django_db
+def test_a_cursor_beyond_every_id_or_a_nul_in_the_search_is_a_400(api_client, alice):
+    PostFactory(author=alice)
+    huge = b64encode(b'p=["2026-01-01T00:00:00+00:00", 100000000000000000000000]').decode()
+    assert api_client.get(f"/api/posts/?cursor={huge}").status_code == 400
+    assert api_client.get("/api/posts/?q=a%00b").status_code == 400

@@ -156,3 +156,11 @@ def test_following_pages_cost_the_same_for_10_or_100_rows(
         with django_assert_max_num_queries(2):
             response = api_client.get(f"/api/users/alice/following/?page_size={page_size}")
         assert len(response.json()["results"]) == min(page_size, 30)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["a%00b", "al-ice", "%C3%A9"])
+def test_a_username_that_cannot_exist_is_a_json_404(api_client, username):
+    for suffix in ("", "followers/", "following/"):
+        response = api_client.get(f"/api/users/{username}/{suffix}")
+        assert (response.status_code, response.json()["code"]) == (404, "not_found")

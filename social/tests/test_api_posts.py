@@ -178,3 +178,17 @@ def test_a_quote_of_a_hidden_post_stays_with_its_original_left_out(api_client, a
     body = api_client.get(f"/api/posts/{quote.pk}/").json()
 
     assert (body["content"], body["original"]) == ("about x", None)
+
+
+@pytest.mark.django_db
+def test_an_original_id_beyond_any_post_is_a_field_error(client_for, alice):
+    response = client_for(alice).post("/api/posts/", {"repost_of": 10**20})
+    assert response.status_code == 400
+    assert "repost_of" in response.json()["fields"]
+
+
+@pytest.mark.django_db
+def test_a_nul_byte_in_the_text_is_a_field_error(client_for, alice):
+    response = client_for(alice).post("/api/posts/", {"content": "a\x00b"})
+    assert response.status_code == 400
+    assert "content" in response.json()["fields"]
