@@ -152,7 +152,10 @@ class FeedFilterSerializer(serializers.Serializer):
         "(following and mine need authentication).",
     )
     author = serializers.CharField(
-        required=False, max_length=USERNAME_MAX_LENGTH, help_text="Only this user's posts."
+        required=False,
+        allow_blank=True,
+        max_length=USERNAME_MAX_LENGTH,
+        help_text="Only this user's posts (username, ignoring case); empty: everyone's.",
     )
     since = serializers.DateField(
         required=False, help_text="Posts from this UTC day on (YYYY-MM-DD)."
@@ -167,6 +170,7 @@ class FeedFilterSerializer(serializers.Serializer):
     )
     q = serializers.CharField(
         required=False,
+        allow_blank=True,
         max_length=100,
         help_text="Posts and quotes whose own text contains this, ignoring case; never reposts.",
     )

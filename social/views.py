@@ -1,5 +1,6 @@
 """The social API: profiles, follows, follow lists and the feed of posts."""
 
+from django.db.models import QuerySet
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
@@ -12,6 +13,7 @@ from rest_framework.views import APIView
 from config.api.errors import NotFound
 from config.database_router import reads_from_primary
 from social import profiles, selectors, services
+from social.models import Follow
 from social.pagination import KeysetPagination
 from social.serializers import (
     FeedFilterSerializer,
@@ -28,8 +30,7 @@ USERNAME_PARAMETER = OpenApiParameter(
 )
 # The body of every error, as the schema post-processing hook of config.api.errors names it.
 ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
-FOLLOW_ORDERING = ("-created_at", "-id")
-LATEST_ORDERING = ("-created_at", "-id")
+NEWEST_FIRST = ("-created_at", "-id")
 # Repost counts change, so a post can move between pages while a client pages through
 # "trending"; the cursor still never repeats a position and costs one index range scan.
 TRENDING_ORDERING = ("-repost_count", "-created_at", "-id")
@@ -104,7 +105,7 @@ class _FollowListView(generics.ListAPIView):
     serializer_class = UserSummarySerializer
     pagination_class = KeysetPagination
     filter_backends = []
-    ordering = FOLLOW_ORDERING
+    ordering = NEWEST_FIRST
     party: str
 
     @extend_schema(
@@ -130,7 +131,7 @@ class FollowerListView(_FollowListView):
 
     party = "follower"
 
-    def list_follows(self, user: User):
+    def list_follows(self, user: User) -> QuerySet[Follow]:
         return selectors.follower_list(user=user)
 
 
@@ -140,7 +141,7 @@ class FollowingListView(_FollowListView):
 
     party = "followee"
 
-    def list_follows(self, user: User):
+    def list_follows(self, user: User) -> QuerySet[Follow]:
         return selectors.following_list(user=user)
 
 
@@ -149,7 +150,7 @@ class PostListView(generics.ListCreateAPIView):
     serializer_class = PostSerializer
     pagination_class = FeedPagination
     filter_backends = []
-    ordering = LATEST_ORDERING
+    ordering = NEWEST_FIRST
 
     def get_permissions(self) -> list:
         return [IsAuthenticated()] if self.request.method == "POST" else [AllowAny()]
@@ -173,7 +174,7 @@ class PostListView(generics.ListCreateAPIView):
         if values["scope"] != "all" and not self.request.user.is_authenticated:
             raise NotAuthenticated(f"Log in to see the {values['scope']} feed.")
         author = None
-        if "author" in values:
+        if values.get("author"):
             try:
                 author = user_get_by_username(username=values["author"])
             except NotFound:

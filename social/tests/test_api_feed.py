@@ -234,3 +234,9 @@ def test_a_cursor_beyond_every_id_or_a_nul_in_the_search_is_a_400(api_client, al
     huge = b64encode(b'p=["2026-01-01T00:00:00+00:00", 100000000000000000000000]').decode()
     assert api_client.get(f"/api/posts/?cursor={huge}").status_code == 400
     assert api_client.get("/api/posts/?q=a%00b").status_code == 400
+
+
+@pytest.mark.django_db
+def test_empty_author_and_search_filters_filter_nothing(api_client, alice):
+    PostFactory(author=alice, content="x")
+    assert contents(api_client.get("/api/posts/?author=&q=")) == ["x"]
