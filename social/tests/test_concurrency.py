@@ -13,6 +13,7 @@ from django.db import connection
 
 from config.database_router import reads_from_primary
 from social.models import Follow, Post
+from social.services import post_create
 from users.tests.factories import UserFactory
 
 REQUESTS = 20
@@ -68,3 +69,21 @@ def test_20_simultaneous_follows_leave_the_counter_equal_to_the_follow_rows(clie
         for follower in followers:
             follower.refresh_from_db()
             assert follower.following_count == 1
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_20_simultaneous_reposts_of_one_post_count_exactly(client_for, alice):
+    original = post_create(author=alice, content="worth sharing")
+    clients = [client_for(user) for user in UserFactory.create_batch(REQUESTS)]
+    requests = [
+        lambda client=client: client.post("/api/posts/", {"repost_of": original.pk})
+        for client in clients
+    ]
+
+    statuses = run_together(requests)
+
+    assert statuses == {201: REQUESTS}
+    with reads_from_primary():
+        original.refresh_from_db()
+        assert original.repost_count == original.derived.count() == REQUESTS
