@@ -17,7 +17,7 @@ def staff_browser(staff) -> Client:
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "query",
-    ["", "?kind__exact=repost", "?hidden__exact=1", "?q=pizza", "?created_at__gte=2026-01-01"],
+    ["", "?kind__exact=repost", "?hidden__exact=1", "?q=pizza", "?created_at__year=2026"],
 )
 def test_staff_list_posts_with_filters_and_search(staff_browser, alice, bob, query):
     original = post_create(author=alice, content="pizza time")
