@@ -155,7 +155,8 @@ class FeedFilterSerializer(serializers.Serializer):
         required=False,
         allow_blank=True,
         max_length=USERNAME_MAX_LENGTH,
-        help_text="Only this user's posts (username, ignoring case); empty: everyone's.",
+        help_text="Only this user's posts (username, ignoring case; an unknown one is a 400); "
+        "empty: everyone's.",
     )
     since = serializers.DateField(
         required=False, help_text="Posts from this UTC day on (YYYY-MM-DD)."
