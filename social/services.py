@@ -20,19 +20,19 @@ from social.selectors import post_visible_queryset
 from users.models import User
 
 
+@transaction.atomic
 def follow_create(*, follower: User, followee: User) -> tuple[Follow, bool]:
     """Make ``follower`` follow ``followee``; ``created`` is False if it already did."""
     if follower.pk == followee.pk:
         raise ApplicationError("You cannot follow yourself.", code="self_follow")
-    with transaction.atomic():
-        try:
-            # A savepoint: a concurrent identical follow loses on the unique constraint
-            # and reads the winner's row instead of failing the request.
-            with transaction.atomic():
-                follow = Follow.objects.create(follower=follower, followee=followee)
-        except IntegrityError:
-            return Follow.objects.get(follower=follower, followee=followee), False
-        follow_counters_move(follower_id=follower.pk, followee_id=followee.pk, delta=1)
+    try:
+        # A savepoint: a concurrent identical follow loses on the unique constraint
+        # and reads the winner's row instead of failing the request.
+        with transaction.atomic():
+            follow = Follow.objects.create(follower=follower, followee=followee)
+    except IntegrityError:
+        return Follow.objects.get(follower=follower, followee=followee), False
+    follow_counters_move(follower_id=follower.pk, followee_id=followee.pk, delta=1)
     return follow, True
 
 
