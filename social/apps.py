@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class SocialConfig(AppConfig):
     name = "social"
     verbose_name = "Social"
+
+    def ready(self) -> None:
+        from social import signals  # noqa: F401  (connects the receivers)
+
+    def seed_demo_data(self, *, stdout) -> None:
+        from social.seed import seed_social
+
+        seed_social(stdout=stdout)

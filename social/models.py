@@ -1,0 +1,88 @@
+"""Follows between accounts, and posts with their reposts and quotes."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+
+CONTENT_MAX_LENGTH = 777
+POSTS_PER_DAY = 5
+
+
+class Follow(models.Model):
+    """``follower`` follows ``followee``; any user type may follow any other."""
+
+    follower = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows_given"
+    )
+    followee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows_received"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followee"], name="follow_once"),
+            models.CheckConstraint(condition=~Q(follower=F("followee")), name="follow_not_self"),
+        ]
+        # One per list, in its cursor order: followers of a user, and whom a user follows.
+        indexes = [
+            models.Index(fields=["followee", "-created_at", "-id"], name="follow_followers_idx"),
+            models.Index(fields=["follower", "-created_at", "-id"], name="follow_following_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.follower_id} follows {self.followee_id}"
+
+
+class Post(models.Model):
+    """A post, a repost (no text of its own) or a quote (text about another post)."""
+
+    class Kind(models.TextChoices):
+        POST = "post", "Post"
+        REPOST = "repost", "Repost"
+        QUOTE = "quote", "Quote"
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+    )
+    kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.POST)
+    # NULL, not "": a repost has no text of its own and the API shows it as null.
+    content = models.CharField(max_length=CONTENT_MAX_LENGTH, null=True, blank=True)  # noqa: DJ001
+    # A repost or quote disappears with its original: without it there is nothing to show.
+    original = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="derived"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    repost_count = models.PositiveIntegerField(default=0, editable=False)
+    quote_count = models.PositiveIntegerField(default=0, editable=False)
+    hidden = models.BooleanField(
+        default=False, help_text="Hidden by staff: left out of every feed and of the detail."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="post", original__isnull=True, content__isnull=False)
+                    | Q(kind="repost", original__isnull=False, content__isnull=True)
+                    | Q(kind="quote", original__isnull=False, content__isnull=False)
+                ),
+                name="post_kind_matches_original_and_content",
+            ),
+            models.UniqueConstraint(
+                fields=["author", "original"],
+                condition=Q(kind="repost"),
+                name="post_repost_once",
+            ),
+        ]
+        # One per feed order (latest, by author, trending); the author one also serves
+        # the daily limit, which counts the author's posts since midnight.
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="post_latest_idx"),
+            models.Index(fields=["author", "-created_at", "-id"], name="post_author_latest_idx"),
+            models.Index(fields=["-repost_count", "-created_at", "-id"], name="post_trending_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.pk} by {self.author_id}"

@@ -1,0 +1,183 @@
+"""Shapes of the social API: profiles, follow lists, posts and the feed's filters."""
+
+from datetime import UTC
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from social.models import CONTENT_MAX_LENGTH, Post
+from users.models import USERNAME_MAX_LENGTH, User
+
+POST_ID_MAX = 2**63 - 1  # a bigint: larger ids would overflow the lookup, not just miss
+
+
+class UserSummarySerializer(serializers.ModelSerializer):
+    """A user as lists and posts show them."""
+
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ("username", "name", "user_type")
+        read_only_fields = fields
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    date_joined_display = serializers.SerializerMethodField(
+        help_text='The day the user joined, in UTC, e.g. "March 25, 2021".'
+    )
+    is_following = serializers.SerializerMethodField(
+        help_text="Whether the caller follows this user; false when anonymous."
+    )
+
+    class Meta:
+        model = User
+        fields = (
+            "username",
+            "name",
+            "user_type",
+            "date_joined",
+            "date_joined_display",
+            "followers_count",
+            "following_count",
+            "posts_count",
+            "is_following",
+        )
+        read_only_fields = fields
+
+    def get_date_joined_display(self, user: User) -> str:
+        joined = user.date_joined.astimezone(UTC)
+        return f"{joined:%B} {joined.day}, {joined.year}"
+
+    def get_is_following(self, user: User) -> bool:
+        return bool(self.context.get("is_following", False))
+
+
+class EmbeddedPostSerializer(serializers.ModelSerializer):
+    """The original of a repost or quote. It is not nested further: ``original_id``
+    points at its own original, if any, to fetch at ``/api/posts/{id}/``."""
+
+    author = UserSummarySerializer(read_only=True)
+    content = serializers.CharField(
+        allow_null=True, read_only=True, help_text="The text; null for a repost."
+    )
+
+    class Meta:
+        model = Post
+        fields = (
+            "id",
+            "author",
+            "kind",
+            "content",
+            "created_at",
+            "repost_count",
+            "quote_count",
+            "original_id",
+        )
+        read_only_fields = fields
+
+
+class PostSerializer(serializers.ModelSerializer):
+    author = UserSummarySerializer(read_only=True)
+    content = serializers.CharField(
+        allow_null=True, read_only=True, help_text="The text; null for a repost."
+    )
+    original = serializers.SerializerMethodField(
+        help_text="For a repost or quote, the post it points at (one level deep); null for a "
+        "post, and for a quote whose original staff hid."
+    )
+
+    class Meta:
+        model = Post
+        fields = (
+            "id",
+            "author",
+            "kind",
+            "content",
+            "created_at",
+            "repost_count",
+            "quote_count",
+            "original",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(EmbeddedPostSerializer(allow_null=True))
+    def get_original(self, post: Post) -> dict | None:
+        if post.original is None or post.original.hidden:
+            return None
+        return EmbeddedPostSerializer(post.original).data
+
+
+class PostCreateSerializer(serializers.Serializer):
+    """One of ``{content}``, ``{repost_of}`` or ``{quote_of, content}``."""
+
+    content = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text=f"1 to {CONTENT_MAX_LENGTH} characters, not only spaces; "
+        "for a post or a quote, never for a repost.",
+    )
+    repost_of = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=POST_ID_MAX,
+        help_text="The id of the post or quote to repost.",
+    )
+    quote_of = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=POST_ID_MAX,
+        help_text="The id of the post or repost to quote.",
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        if "repost_of" in attrs and "quote_of" in attrs:
+            raise serializers.ValidationError("Send either repost_of or quote_of, not both.")
+        if "repost_of" in attrs and "content" in attrs:
+            raise serializers.ValidationError(
+                {"content": ["A repost has no text: send quote_of to quote the post."]}
+            )
+        if "repost_of" not in attrs and "content" not in attrs:
+            raise serializers.ValidationError({"content": ["This field is required."]})
+        return attrs
+
+
+class FeedFilterSerializer(serializers.Serializer):
+    scope = serializers.ChoiceField(
+        choices=["all", "following", "mine"],
+        default="all",
+        help_text="all: everyone; following: the users you follow; mine: your own posts "
+        "(following and mine need authentication).",
+    )
+    author = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=USERNAME_MAX_LENGTH,
+        help_text="Only this user's posts (username, ignoring case; an unknown one is a 400); "
+        "empty: everyone's.",
+    )
+    since = serializers.DateField(
+        required=False, help_text="Posts from this UTC day on (YYYY-MM-DD)."
+    )
+    until = serializers.DateField(
+        required=False, help_text="Posts up to this UTC day, included (YYYY-MM-DD)."
+    )
+    sort = serializers.ChoiceField(
+        choices=["latest", "trending"],
+        default="latest",
+        help_text="latest: newest first; trending: most reposts first, then newest.",
+    )
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="Posts and quotes whose own text contains this, ignoring case; never reposts.",
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        since, until = attrs.get("since"), attrs.get("until")
+        if since and until and since > until:
+            raise serializers.ValidationError({"until": ["Must not be before since."]})
+        return attrs

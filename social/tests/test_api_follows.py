@@ -1,0 +1,166 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from social.models import Follow
+from social.services import follow_create
+from social.tests.factories import FollowFactory
+from users.tests.factories import UserFactory
+
+
+@pytest.mark.django_db
+def test_following_answers_201_then_200_with_the_followed_profile(client_for, alice, bob):
+    first = client_for(bob).post("/api/users/alice/follow/")
+    second = client_for(bob).post("/api/users/ALICE/follow/")
+
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.json()["is_following"] is True
+    assert second.json()["followers_count"] == 1
+    assert Follow.objects.filter(follower=bob, followee=alice).count() == 1
+
+
+@pytest.mark.django_db
+def test_following_yourself_is_a_400(client_for, alice):
+    response = client_for(alice).post("/api/users/alice/follow/")
+    assert response.status_code == 400
+    assert response.json()["code"] == "self_follow"
+
+
+@pytest.mark.django_db
+def test_following_needs_authentication(api_client, alice):
+    assert api_client.post("/api/users/alice/follow/").status_code == 401
+    assert api_client.delete("/api/users/alice/follow/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_following_an_unknown_user_is_a_404(client_for, bob):
+    assert client_for(bob).post("/api/users/nobody/follow/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_unfollowing_answers_204_whether_or_not_you_followed(client_for, alice, bob):
+    follow_create(follower=bob, followee=alice)
+    assert client_for(bob).delete("/api/users/alice/follow/").status_code == 204
+    assert client_for(bob).delete("/api/users/alice/follow/").status_code == 204
+    alice.refresh_from_db()
+    assert alice.followers_count == 0
+
+
+@pytest.mark.django_db
+def test_the_profile_shows_counters_and_whether_the_caller_follows(
+    api_client, client_for, alice, bob, carol
+):
+    follow_create(follower=bob, followee=alice)
+    joined = datetime(2021, 3, 25, 23, 30, tzinfo=UTC)
+    type(alice).objects.filter(pk=alice.pk).update(date_joined=joined)
+
+    body = client_for(bob).get("/api/users/alice/").json()
+
+    assert body == {
+        "username": "alice",
+        "name": "Alice Author",
+        "user_type": "person",
+        "date_joined": "2021-03-25T23:30:00Z",
+        "date_joined_display": "March 25, 2021",
+        "followers_count": 1,
+        "following_count": 0,
+        "posts_count": 0,
+        "is_following": True,
+    }
+    assert client_for(carol).get("/api/users/alice/").json()["is_following"] is False
+    assert api_client.get("/api/users/alice/").json()["is_following"] is False
+
+
+@pytest.mark.django_db
+def test_the_profile_of_an_unknown_user_is_a_404(api_client):
+    assert api_client.get("/api/users/nobody/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_profile_takes_a_fixed_number_of_queries(
+    client_for, alice, bob, django_assert_max_num_queries
+):
+    client = client_for(bob)
+    # the caller's account, the profile, whether the caller follows
+    with django_assert_max_num_queries(3):
+        assert client.get("/api/users/alice/").status_code == 200
+
+
+def _followers_of(alice, count: int) -> list[str]:
+    now = timezone.now()
+    names = []
+    for index in range(count):
+        follower = UserFactory(user_type="brand" if index % 2 else "person")
+        FollowFactory(follower=follower, followee=alice, created_at=now - timedelta(minutes=index))
+        names.append(follower.username)
+    return names
+
+
+@pytest.mark.django_db
+def test_followers_are_listed_newest_follow_first_with_their_type(api_client, alice):
+    names = _followers_of(alice, 3)
+
+    body = api_client.get("/api/users/alice/followers/").json()
+
+    assert [user["username"] for user in body["results"]] == names
+    assert body["results"][1] == {
+        "username": names[1],
+        "name": body["results"][1]["name"],
+        "user_type": "brand",
+    }
+    assert body["next"] is None
+
+
+@pytest.mark.django_db
+def test_following_lists_whom_the_user_follows_newest_first(api_client, alice, bob, carol):
+    now = timezone.now()
+    FollowFactory(follower=alice, followee=bob, created_at=now - timedelta(hours=1))
+    FollowFactory(follower=alice, followee=carol, created_at=now)
+
+    body = api_client.get("/api/users/alice/following/").json()
+
+    assert [user["username"] for user in body["results"]] == ["carol", "bob"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["followers", "following"])
+def test_the_follow_lists_of_an_unknown_user_are_a_404(api_client, path):
+    assert api_client.get(f"/api/users/nobody/{path}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_followers_page_through_every_follower_once_with_a_fixed_number_of_queries(
+    client_for, alice, bob, django_assert_max_num_queries
+):
+    names = _followers_of(alice, 25)
+    client = client_for(bob)
+    seen = []
+    url = "/api/users/alice/followers/?page_size=10"
+    while url:
+        # the caller's account, the user, the page
+        with django_assert_max_num_queries(3):
+            body = client.get(url).json()
+        seen += [user["username"] for user in body["results"]]
+        url = body["next"]
+    assert seen == names
+
+
+@pytest.mark.django_db
+def test_following_pages_cost_the_same_for_10_or_100_rows(
+    api_client, alice, django_assert_max_num_queries
+):
+    for _ in range(30):
+        FollowFactory(follower=alice)
+    for page_size in (10, 100):
+        with django_assert_max_num_queries(2):
+            response = api_client.get(f"/api/users/alice/following/?page_size={page_size}")
+        assert len(response.json()["results"]) == min(page_size, 30)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", ["a%00b", "al-ice", "%C3%A9"])
+def test_a_username_that_cannot_exist_is_a_json_404(api_client, username):
+    for suffix in ("", "followers/", "following/"):
+        response = api_client.get(f"/api/users/{username}/{suffix}")
+        assert (response.status_code, response.json()["code"]) == (404, "not_found")

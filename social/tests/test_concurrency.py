@@ -1,0 +1,89 @@
+"""Real threads against the real PostgreSQL: the limits and counters hold under load.
+
+The checks read from the primary: outside a request, reads go to the streaming replica,
+which may not have replayed the last commits yet.
+"""
+
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.db import connection
+
+from config.database_router import reads_from_primary
+from social.models import Follow, Post
+from social.services import post_create
+from users.tests.factories import UserFactory
+
+REQUESTS = 20
+
+
+def run_together(requests: list) -> Counter:
+    """Send every request from its own thread, all released at the same moment."""
+    barrier = threading.Barrier(len(requests))
+
+    def send(request) -> int:
+        try:
+            barrier.wait(timeout=30)
+            return request().status_code
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
+        return Counter(pool.map(send, requests))
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_20_simultaneous_posts_from_one_author_create_exactly_5(client_for, alice):
+    clients = [client_for(alice) for _ in range(REQUESTS)]
+    requests = [
+        lambda client=client, number=number: client.post("/api/posts/", {"content": f"#{number}"})
+        for number, client in enumerate(clients)
+    ]
+
+    statuses = run_together(requests)
+
+    assert statuses == {201: 5, 429: REQUESTS - 5}
+    with reads_from_primary():
+        alice.refresh_from_db()
+        assert Post.objects.filter(author=alice).count() == alice.posts_count == 5
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_20_simultaneous_follows_leave_the_counter_equal_to_the_follow_rows(client_for, alice):
+    followers = UserFactory.create_batch(REQUESTS // 2)
+    # every follower sends the same follow twice, so duplicates race as well
+    clients = [client_for(follower) for follower in followers * 2]
+    requests = [lambda client=client: client.post("/api/users/alice/follow/") for client in clients]
+
+    statuses = run_together(requests)
+
+    assert statuses == {201: len(followers), 200: len(followers)}
+    with reads_from_primary():
+        alice.refresh_from_db()
+        rows = Follow.objects.filter(followee=alice).count()
+        assert alice.followers_count == rows == len(followers)
+        for follower in followers:
+            follower.refresh_from_db()
+            assert follower.following_count == 1
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_20_simultaneous_reposts_of_one_post_count_exactly(client_for, alice):
+    original = post_create(author=alice, content="worth sharing")
+    clients = [client_for(user) for user in UserFactory.create_batch(REQUESTS)]
+    requests = [
+        lambda client=client: client.post("/api/posts/", {"repost_of": original.pk})
+        for client in clients
+    ]
+
+    statuses = run_together(requests)
+
+    assert statuses == {201: REQUESTS}
+    with reads_from_primary():
+        original.refresh_from_db()
+        assert original.repost_count == original.derived.count() == REQUESTS

@@ -1,0 +1,99 @@
+"""On 100k posts, every feed and follow-list page is an index range scan.
+
+The page queries are captured from real requests, then explained: a sequential scan
+of the posts or follows would make each page cost grow with the table.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from users.models import User
+
+POSTS = 100_000
+USERS = 1_000
+FOLLOWS_PER_USER = 50
+
+
+def generate_scaled_data() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO users_user (password, is_superuser, first_name, last_name, is_staff,
+                is_active, date_joined, username, user_type, followers_count,
+                following_count, posts_count)
+            SELECT '!', false, 'Scaled', 'User', false, true, now() - i * interval '1 day',
+                'scaled' || i, CASE WHEN i %% 10 = 0 THEN 'brand' ELSE 'person' END, 0, 0, 0
+            FROM generate_series(1, %s) AS i
+            """,
+            [USERS],
+        )
+        cursor.execute(
+            """
+            INSERT INTO social_follow (follower_id, followee_id, created_at)
+            SELECT follower.id, followee.id, now() - (follower.id + followee.id) * interval '1 s'
+            FROM users_user AS follower
+            JOIN users_user AS followee
+              ON followee.id <> follower.id
+             AND (followee.id - follower.id + %s) %% %s < %s
+            WHERE follower.username LIKE 'scaled%%' AND followee.username LIKE 'scaled%%'
+            """,
+            [USERS, USERS // FOLLOWS_PER_USER, 1],
+        )
+        cursor.execute(
+            """
+            INSERT INTO social_post (author_id, kind, content, created_at, repost_count,
+                quote_count, hidden)
+            SELECT (SELECT min(id) FROM users_user WHERE username LIKE 'scaled%%') + i %% %s,
+                'post', 'scaled post number ' || i, now() - i * interval '1 minute',
+                (i * 7919) %% 13, 0, i %% 1000 = 0
+            FROM generate_series(1, %s) AS i
+            """,
+            [USERS, POSTS],
+        )
+        cursor.execute("ANALYZE users_user, social_follow, social_post")
+
+
+def page_queries(client, url: str, table: str) -> list[str]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, response.content
+    assert response.json()["results"]
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if f'FROM "{table}"' in query["sql"] and "ORDER BY" in query["sql"]
+    ]
+
+
+def plan_of(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN {sql}")
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_feed_and_follow_list_pages_are_index_scans_on_100k_posts(client_for):
+    generate_scaled_data()
+    reader = User.objects.get(username="scaled7")
+    client = client_for(reader)
+    deep_cursor = client.get("/api/posts/?page_size=100").json()["next"]
+    for _ in range(20):
+        deep_cursor = client.get(deep_cursor).json()["next"]
+
+    pages = {
+        "/api/posts/": "social_post",
+        deep_cursor: "social_post",
+        "/api/posts/?sort=trending": "social_post",
+        "/api/posts/?scope=following": "social_post",
+        "/api/posts/?author=scaled9": "social_post",
+        "/api/posts/?scope=mine&since=2000-01-01": "social_post",
+        "/api/users/scaled9/followers/": "social_follow",
+        "/api/users/scaled9/following/": "social_follow",
+    }
+    for url, table in pages.items():
+        (sql,) = page_queries(client, url, table)
+        plan = plan_of(sql)
+        assert f"Seq Scan on {table}" not in plan, f"{url}\n{plan}"
+        assert "Index Scan" in plan or "Index Only Scan" in plan, f"{url}\n{plan}"

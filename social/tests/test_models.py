@@ -1,0 +1,54 @@
+import pytest
+from django.db import IntegrityError
+
+from social.models import Follow, Post
+from social.tests.factories import FollowFactory, PostFactory, RepostFactory
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_self_follow(alice):
+    with pytest.raises(IntegrityError):
+        Follow.objects.create(follower=alice, followee=alice)
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_identical_follow(alice, bob):
+    FollowFactory(follower=bob, followee=alice)
+    with pytest.raises(IntegrityError):
+        Follow.objects.create(follower=bob, followee=alice)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("kind", "content", "has_original"),
+    [
+        ("post", "text", True),
+        ("post", None, False),
+        ("repost", None, False),
+        ("repost", "text", True),
+        ("quote", "text", False),
+        ("quote", None, True),
+        ("reply", "text", False),
+    ],
+)
+def test_the_database_refuses_a_kind_that_does_not_match_original_and_content(
+    alice, kind, content, has_original
+):
+    original = PostFactory() if has_original else None
+    with pytest.raises(IntegrityError):
+        Post.objects.create(author=alice, kind=kind, content=content, original=original)
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_second_repost_of_the_same_post_by_one_author(alice, bob):
+    repost = RepostFactory(author=bob)
+    with pytest.raises(IntegrityError):
+        Post.objects.create(author=bob, kind="repost", original=repost.original)
+
+
+@pytest.mark.django_db
+def test_two_quotes_of_the_same_post_by_one_author_are_allowed(alice, bob):
+    original = PostFactory(author=alice)
+    Post.objects.create(author=bob, kind="quote", content="one", original=original)
+    Post.objects.create(author=bob, kind="quote", content="two", original=original)
+    assert original.derived.count() == 2
