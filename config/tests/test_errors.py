@@ -63,3 +63,9 @@ def test_a_reached_limit_says_when_to_retry():
     response = exception_handler(LimitReached("5 posts a day.", retry_after=120), {})
     assert response.status_code == 429
     assert response["Retry-After"] == "120"
+
+
+def test_a_request_for_an_unknown_host_is_a_json_400(api_client):
+    response = api_client.get("/health/live", HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
+    assert response.json()["code"] == "bad_request"
