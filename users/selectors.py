@@ -1,7 +1,20 @@
 """Reads of accounts, for this app and for the apps that build on it."""
 
+import uuid
+from datetime import date
+from functools import reduce
+from operator import or_
+
+from django.core.cache import cache
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat
+
 from config.api.errors import NotFound
+from config.database_router import reads_from_primary
+from users import birthdays
 from users.models import User
+
+BIRTHDAYS_TODAY_VERSION_KEY = "users:birthdays-today:version"
 
 
 def user_get_by_username(*, username: str) -> User:
@@ -10,3 +23,67 @@ def user_get_by_username(*, username: str) -> User:
     if user is None:
         raise NotFound("No user with this username.")
     return user
+
+
+def user_list() -> QuerySet[User]:
+    """The active accounts, with ``full_name`` ("first last") to search names on."""
+    return User.objects.filter(is_active=True).annotate(
+        full_name=Concat("first_name", Value(" "), "last_name")
+    )
+
+
+def user_list_search(queryset: QuerySet[User], *, text: str) -> QuerySet[User]:
+    """Accounts whose username or name contains ``text``, ignoring case."""
+    return queryset.filter(Q(username__icontains=text) | Q(full_name__icontains=text))
+
+
+def birthday_greeting_get(*, username: str) -> str:
+    """The greeting of ``GET /hello/<username>``; ``NotFound`` for an unknown name
+    and for an account whose date of birth nobody gave."""
+    user = user_get_by_username(username=username)
+    if user.date_of_birth is None:
+        raise NotFound("This user has not given a date of birth.")
+    return birthdays.birthday_greeting(user.username, user.date_of_birth, birthdays.utc_today())
+
+
+def birthdays_today_list() -> list[dict]:
+    """``username, name, user_type`` of the accounts celebrating today (UTC), by
+    username; cached until midnight UTC and recomputed after any change of a
+    date of birth (see ``users.services.birthdays_today_invalidate``)."""
+    today = birthdays.utc_today()
+    # A change of a date of birth replaces the version instead of deleting the list:
+    # a list computed before that change is then stored under a version nobody
+    # reads any more, so it can never outlive the change.
+    version = cache.get(BIRTHDAYS_TODAY_VERSION_KEY)
+    if version is None:
+        version = birthdays_today_new_version()
+    key = f"users:birthdays-today:{today.isoformat()}:{version}"
+    people = cache.get(key)
+    if people is None:
+        people = _birthdays_on(today)
+        cache.set(key, people, timeout=birthdays.seconds_until_next_utc_midnight())
+    return people
+
+
+def birthdays_today_new_version() -> str:
+    """Start a new version of the cached list (the old ones are never read again)."""
+    version = uuid.uuid4().hex
+    cache.set(BIRTHDAYS_TODAY_VERSION_KEY, version, timeout=None)
+    return version
+
+
+def _birthdays_on(today: date) -> list[dict]:
+    month_days = reduce(
+        or_,
+        (
+            Q(date_of_birth__month=month, date_of_birth__day=day)
+            for month, day in birthdays.birth_days_celebrated_on(today)
+        ),
+    )
+    # The list is cached for the rest of the day: read it where the last write is.
+    with reads_from_primary():
+        people = User.objects.filter(month_days, is_active=True).order_by("username")
+        return [
+            {"username": user.username, "name": user.name, "user_type": user.user_type}
+            for user in people.only("username", "first_name", "last_name", "user_type")
+        ]
