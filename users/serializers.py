@@ -10,15 +10,13 @@ class UserListSerializer(serializers.ModelSerializer):
     """A row of the user list. ``email`` is there only on the caller's own row and
     for staff: emails are nobody else's business."""
 
-    email = serializers.EmailField(
-        read_only=True,
-        required=False,
-        help_text="Only on your own account, and for staff.",
-    )
+    # Not read-only, so that the schema shows it as optional; nothing writes here.
+    email = serializers.EmailField(required=False, help_text="Only on your own row, and for staff.")
 
     class Meta:
         model = User
         fields = ["username", "name", "user_type", "date_joined", "email"]
+        read_only_fields = ["username", "name", "user_type", "date_joined"]
 
     def to_representation(self, instance: User) -> dict:
         data = super().to_representation(instance)
@@ -40,7 +38,7 @@ class BirthdayUserSerializer(serializers.Serializer):
     user_type = serializers.ChoiceField(choices=User.UserType.choices)
 
 
-class GreetingRequestSerializer(serializers.Serializer):
+class GreetingUpdateSerializer(serializers.Serializer):
     # Spelled as the legacy contract spells it.
     dateOfBirth = serializers.DateField(
         input_formats=["%Y-%m-%d"],

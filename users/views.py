@@ -2,6 +2,7 @@
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, pagination
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -12,8 +13,8 @@ from users import selectors, services
 from users.filters import UserFilter
 from users.serializers import (
     BirthdayUserSerializer,
-    GreetingRequestSerializer,
     GreetingSerializer,
+    GreetingUpdateSerializer,
     UserListSerializer,
 )
 
@@ -64,13 +65,11 @@ class GreetingView(APIView):
     """The legacy birthday greeting, with its exact messages."""
 
     permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
 
     @extend_schema(
         operation_id="hello_read",
-        responses={
-            200: GreetingSerializer,
-            404: OpenApiResponse(description="Unknown name, or no date of birth given."),
-        },
+        responses={200: GreetingSerializer},
         description=(
             "`Hello, <username>! Your birthday is in N day(s)`, or "
             "`Hello, <username>! Happy birthday!` on the day (UTC), with the name as "
@@ -84,25 +83,18 @@ class GreetingView(APIView):
 
     @extend_schema(
         operation_id="hello_update",
-        request=GreetingRequestSerializer,
-        responses={
-            204: OpenApiResponse(description="Saved; no body."),
-            400: OpenApiResponse(
-                description="Not letters only, longer than 14, or a date that is not before today."
-            ),
-            401: OpenApiResponse(description="The name belongs to an account that can log in."),
-            403: OpenApiResponse(
-                description="The name belongs to another account that can log in."
-            ),
-        },
+        request=GreetingUpdateSerializer,
+        responses={204: OpenApiResponse(description="Saved; no body.")},
         description=(
-            "Saves the date of birth of `username` (letters only, at most 14), creating "
-            "an account without email or password when the name is free. The name of an "
-            "account that can log in may only be changed by that account or staff."
+            "Saves the date of birth of `username`, creating an account without email or "
+            "password when the name is free. 400 for a name that is not letters only or "
+            "longer than 14, or a date that is not before today (UTC). The name of an "
+            "account that can log in may only be changed by that account or staff: 401 "
+            "for anonymous callers, 403 for other accounts."
         ),
     )
     def put(self, request: Request, username: str) -> Response:
-        serializer = GreetingRequestSerializer(data=request.data)
+        serializer = GreetingUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         actor = request.user if request.user.is_authenticated else None
         try:
