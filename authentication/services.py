@@ -99,6 +99,7 @@ def token_refresh(*, refresh: str) -> TokenPair:
     outstanding = (
         OutstandingToken.objects.select_for_update()
         .filter(jti=token[jwt_settings.JTI_CLAIM])
+        .order_by()  # its default ordering joins the nullable user: no FOR UPDATE there
         .first()
     )
     if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
@@ -183,7 +184,7 @@ def password_reset(*, email: str, code: str, password: str) -> None:
     (committed) although the call fails."""
     with transaction.atomic():
         reset_code = (
-            PasswordResetCode.objects.select_for_update()
+            PasswordResetCode.objects.select_for_update(of=("self",))
             .select_related("user")
             .filter(user__email__iexact=email.strip(), user__is_active=True)
             .first()
