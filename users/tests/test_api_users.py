@@ -40,6 +40,8 @@ def test_it_lists_accounts_newest_first_with_public_fields(api_client, alice, bo
         ("follow", ["bob"]),
         ("carol stranger", ["carol"]),
         ("ER", ["carol", "bob"]),
+        ("ali AUTH", ["alice"]),
+        ("alice bob", []),
     ],
 )
 def test_q_matches_usernames_and_names_ignoring_case(api_client, alice, bob, carol, text, expected):
