@@ -172,3 +172,11 @@ def test_anybody_may_change_a_name_made_by_the_greeting(api_client, client_for, 
 
     assert put_birthday(client_for(bob), "Zoe", "1991-06-02").status_code == 204
     assert User.objects.get(username="Zoe").date_of_birth == date(1991, 6, 2)
+
+
+@pytest.mark.django_db
+def test_an_account_with_digits_in_its_name_is_greeted_too(api_client, client_for):
+    user7 = UserFactory(username="User7", date_of_birth=date(1990, 3, 25))
+
+    assert api_client.get("/hello/user7").json() == {"message": "Hello, User7! Happy birthday!"}
+    assert put_birthday(client_for(user7), "User7", "1990-05-01").status_code == 400
