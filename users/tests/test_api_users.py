@@ -123,6 +123,16 @@ def test_the_list_costs_a_fixed_number_of_queries(
 
 
 @pytest.mark.django_db
+def test_the_anonymous_list_costs_one_query(api_client, django_assert_max_num_queries):
+    UserFactory.create_batch(25)
+
+    with django_assert_max_num_queries(1):
+        response = api_client.get("/api/users/")
+
+    assert len(response.json()["results"]) == 20
+
+
+@pytest.mark.django_db
 def test_it_lists_the_birthdays_of_today(api_client, freeze_today):
     freeze_today(date(2021, 3, 25))
     UserFactory(username="zed", first_name="Zed", last_name="Z", date_of_birth=date(1990, 3, 25))
