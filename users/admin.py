@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from users.models import User
+from users.services import birthdays_today_invalidate
 
 
 @admin.register(User)
@@ -46,3 +47,18 @@ class UserAdmin(DjangoUserAdmin):
             },
         ),
     )
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        # The admin form saves the whole account itself: it tells the cached
+        # birthdays of the day when a date of birth changed.
+        if "date_of_birth" in form.changed_data:
+            birthdays_today_invalidate()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        birthdays_today_invalidate()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        birthdays_today_invalidate()

@@ -4,7 +4,9 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Lower
+from django.db.models.functions import ExtractDay, ExtractMonth, Lower
+
+from users.birthdays import validate_date_of_birth
 
 USERNAME_MAX_LENGTH = 14
 username_validator = RegexValidator(
@@ -39,7 +41,7 @@ class User(AbstractUser):
     # holds between the accounts that have one.
     email = models.EmailField(blank=True, null=True)  # noqa: DJ001
     user_type = models.CharField(max_length=10, choices=UserType.choices, default=UserType.PERSON)
-    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True, validators=[validate_date_of_birth])
 
     # Counters shown on profiles, kept exact by the services with F() updates so
     # that no request counts rows.
@@ -59,7 +61,15 @@ class User(AbstractUser):
                 name="user_type_valid",
             ),
         ]
-        indexes = [models.Index(fields=["date_joined", "id"], name="user_joined_idx")]
+        indexes = [
+            models.Index(fields=["date_joined", "id"], name="user_joined_idx"),
+            # The birthdays of the day are looked up by month and day of birth.
+            models.Index(
+                ExtractMonth("date_of_birth"),
+                ExtractDay("date_of_birth"),
+                name="user_birthday_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.username

@@ -2,6 +2,7 @@
 
 import json
 import secrets
+from datetime import date
 from pathlib import Path
 
 from django.db import transaction
@@ -15,14 +16,18 @@ STAFF_USERNAME = "admin"
 
 @transaction.atomic
 def seed_users(*, stdout) -> None:
-    staff_password = secrets.token_urlsafe(12)
-    staff, _ = User.objects.get_or_create(
+    staff, created = User.objects.get_or_create(
         username=STAFF_USERNAME,
         defaults={"email": "admin@example.com", "is_staff": True, "is_superuser": True},
     )
-    staff.set_password(staff_password)
-    staff.save(update_fields=["password"])
-    stdout.write(f"staff account: {STAFF_USERNAME} / {staff_password} (admin at /admin/)")
+    if created:
+        staff_password = secrets.token_urlsafe(12)
+        staff.set_password(staff_password)
+        staff.save(update_fields=["password"])
+        stdout.write(f"staff account: {STAFF_USERNAME} / {staff_password} (admin at /admin/)")
+    else:
+        # A second run changes nothing, the password included.
+        stdout.write(f"staff account: {STAFF_USERNAME} (password unchanged)")
 
     for entry in json.loads(DEMO_USERS_FIXTURE.read_text())["users"]:
         user, created = User.objects.get_or_create(
@@ -31,6 +36,7 @@ def seed_users(*, stdout) -> None:
                 "email": entry["email"],
                 "first_name": entry["first_name"],
                 "last_name": entry["last_name"],
+                "date_of_birth": date.fromisoformat(entry["date_of_birth"]),
             },
         )
         if created:

@@ -1,7 +1,19 @@
 """Reads of accounts, for this app and for the apps that build on it."""
 
+import uuid
+from datetime import date
+from functools import reduce
+from operator import or_
+
+from django.core.cache import cache
+from django.db.models import Q, QuerySet
+
 from config.api.errors import NotFound
+from config.database_router import reads_from_primary
+from users import birthdays
 from users.models import User
+
+BIRTHDAYS_TODAY_VERSION_KEY = "users:birthdays-today:version"
 
 
 def user_get_by_username(*, username: str) -> User:
@@ -10,3 +22,73 @@ def user_get_by_username(*, username: str) -> User:
     if user is None:
         raise NotFound("No user with this username.")
     return user
+
+
+def user_list() -> QuerySet[User]:
+    """The active accounts."""
+    return User.objects.filter(is_active=True)
+
+
+def user_list_search(queryset: QuerySet[User], *, text: str) -> QuerySet[User]:
+    """Accounts matching every word of ``text`` in their username, first name or
+    last name, ignoring case: "ali auth" finds Alice Author. A substring search:
+    it filters the list's own index walk, no index serves it."""
+    for word in text.split():
+        queryset = queryset.filter(
+            Q(username__icontains=word)
+            | Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+        )
+    return queryset
+
+
+def birthday_greeting_get(*, username: str) -> str:
+    """The greeting of ``GET /hello/<username>``; ``NotFound`` for an unknown name
+    and for an account whose date of birth nobody gave."""
+    user = user_get_by_username(username=username)
+    if user.date_of_birth is None:
+        raise NotFound("This user has not given a date of birth.")
+    return birthdays.birthday_greeting(user.username, user.date_of_birth, birthdays.utc_today())
+
+
+def birthdays_today_list() -> list[dict]:
+    """``username, name, user_type`` of the accounts celebrating today (UTC), by
+    username; cached until midnight UTC and recomputed after any change of a
+    date of birth (see ``users.services.birthdays_today_invalidate``)."""
+    today = birthdays.utc_today()
+    # A change of a date of birth replaces the version instead of deleting the list:
+    # a list computed before that change is then stored under a version nobody
+    # reads any more, so it can never outlive the change.
+    version = cache.get(BIRTHDAYS_TODAY_VERSION_KEY)
+    if version is None:
+        version = birthdays_today_new_version()
+    key = f"users:birthdays-today:{today.isoformat()}:{version}"
+    people = cache.get(key)
+    if people is None:
+        people = _birthdays_on(today)
+        cache.set(key, people, timeout=birthdays.seconds_until_next_utc_midnight())
+    return people
+
+
+def birthdays_today_new_version() -> str:
+    """Start a new version of the cached list (the old ones are never read again)."""
+    version = uuid.uuid4().hex
+    cache.set(BIRTHDAYS_TODAY_VERSION_KEY, version, timeout=None)
+    return version
+
+
+def _birthdays_on(today: date) -> list[dict]:
+    month_days = reduce(
+        or_,
+        (
+            Q(date_of_birth__month=month, date_of_birth__day=day)
+            for month, day in birthdays.birth_days_celebrated_on(today)
+        ),
+    )
+    # The list is cached for the rest of the day: read it where the last write is.
+    with reads_from_primary():
+        people = User.objects.filter(month_days, is_active=True).order_by("username")
+        return [
+            {"username": user.username, "name": user.name, "user_type": user.user_type}
+            for user in people.only("username", "first_name", "last_name", "user_type")
+        ]

@@ -1,0 +1,223 @@
+"""Signing up, logging in, JWT pairs and their revocation, password resets."""
+
+import logging
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
+from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.state import token_backend
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from authentication.models import CODE_DIGITS, CODE_LIFETIME, PasswordResetCode
+from config.api.errors import ApplicationError
+from config.database_router import reads_from_primary
+from users.models import User
+from users.services import user_create
+
+logger = logging.getLogger(__name__)
+
+
+class InvalidCredentials(ApplicationError):
+    status_code = 401
+    code = "invalid_credentials"
+
+
+class InvalidRefreshToken(ApplicationError):
+    status_code = 401
+    code = "token_not_valid"
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access: str
+    refresh: str
+
+
+def token_pair_issue(*, user: User) -> TokenPair:
+    """A new refresh token (recorded, so that it can be revoked) and its access token."""
+    refresh = RefreshToken.for_user(user)
+    return TokenPair(access=str(refresh.access_token), refresh=str(refresh))
+
+
+@transaction.atomic
+def account_signup(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    user_type: str = User.UserType.PERSON,
+) -> tuple[User, TokenPair]:
+    user = user_create(
+        username=username,
+        email=email,
+        password=password,
+        first_name=first_name,
+        last_name=last_name,
+        user_type=user_type,
+    )
+    return user, token_pair_issue(user=user)
+
+
+def account_login(*, login: str, password: str) -> tuple[User, TokenPair]:
+    """Log in by username or email; one answer for an unknown account and a wrong
+    password, so that nobody learns which accounts exist."""
+    login = login.strip()
+    # A password just set (sign-up, reset) must work at once: no replica lag here.
+    with reads_from_primary():
+        username = login
+        if "@" in login:
+            username = (
+                User.objects.filter(email__iexact=login).values_list("username", flat=True).first()
+                or login
+            )
+        # Django's backend runs the hasher for unknown names too: equal timing.
+        user = authenticate(username=username, password=password)
+    if user is None:
+        raise InvalidCredentials("No active account with these credentials.")
+    return user, token_pair_issue(user=user)
+
+
+@transaction.atomic
+def token_refresh(*, refresh: str) -> TokenPair:
+    """Trade a refresh token for a new pair; the old one dies. The row lock makes
+    two concurrent uses of one token (a stolen copy) succeed at most once."""
+    try:
+        token = RefreshToken(refresh)
+    except TokenError as error:
+        raise InvalidRefreshToken(str(error)) from None
+    outstanding = (
+        OutstandingToken.objects.select_for_update()
+        .filter(jti=token[jwt_settings.JTI_CLAIM])
+        .order_by()  # its default ordering joins the nullable user: no FOR UPDATE there
+        .first()
+    )
+    if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
+        raise InvalidRefreshToken("Token is blacklisted")
+    user = User.objects.filter(pk=token[jwt_settings.USER_ID_CLAIM], is_active=True).first()
+    if user is None:
+        raise InvalidRefreshToken("No active account for this token.")
+    BlacklistedToken.objects.create(token=outstanding)
+    return token_pair_issue(user=user)
+
+
+@transaction.atomic
+def token_revoke(*, user: User, refresh: str) -> None:
+    """Log out: ``refresh``, one of the caller's own tokens, stops working. Revoking
+    a token twice is fine (a retried logout)."""
+    invalid = ApplicationError(
+        "Invalid input.", fields={"refresh": ["Token is invalid or expired."]}
+    )
+    try:
+        payload = token_backend.decode(refresh, verify=True)
+    except TokenBackendError:
+        raise invalid from None
+    if payload.get(jwt_settings.TOKEN_TYPE_CLAIM) != "refresh" or str(
+        payload.get(jwt_settings.USER_ID_CLAIM)
+    ) != str(user.pk):
+        raise invalid
+    outstanding = OutstandingToken.objects.filter(jti=payload[jwt_settings.JTI_CLAIM]).first()
+    if outstanding is not None:
+        BlacklistedToken.objects.get_or_create(token=outstanding)
+
+
+def _revoke_all_refresh_tokens(user: User) -> None:
+    live = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
+    BlacklistedToken.objects.bulk_create([BlacklistedToken(token=token) for token in live])
+
+
+def _new_code() -> str:
+    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def _mail_code(*, email: str, code: str) -> None:
+    minutes = int(CODE_LIFETIME.total_seconds() // 60)
+    send_mail(
+        subject="Your password reset code",
+        message=(
+            f"Your password reset code is {code}. It is valid for {minutes} minutes "
+            "and can be used once.\n\nIf you did not ask for it, ignore this message: "
+            "your password has not changed."
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
+
+
+@transaction.atomic
+def password_reset_request(*, email: str) -> None:
+    """Mail a new code to the active account with this email, replacing any
+    earlier code; for an unknown email do the same work and send nothing."""
+    code = _new_code()
+    code_hash = make_password(code)
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is None:
+        return
+    now = timezone.now()
+    PasswordResetCode.objects.update_or_create(
+        user=user,
+        defaults={
+            "code_hash": code_hash,
+            "created_at": now,
+            "expires_at": now + CODE_LIFETIME,
+            "attempts": 0,
+            "used_at": None,
+        },
+    )
+    # After commit, and failures only logged: the answer is 202 whatever happens.
+    transaction.on_commit(lambda: _mail_code(email=user.email, code=code), robust=True)
+
+
+def password_reset(*, email: str, code: str, password: str) -> None:
+    """Set a new password with a mailed code. Every refresh token of the account
+    is revoked. A wrong code counts against the code and that count is kept
+    (committed) although the call fails."""
+    with transaction.atomic():
+        reset_code = (
+            PasswordResetCode.objects.select_for_update(of=("self",))
+            .select_related("user")
+            .filter(user__email__iexact=email.strip(), user__is_active=True)
+            .first()
+        )
+        now = timezone.now()
+        if reset_code is None or not reset_code.is_usable(now=now):
+            # The same hashing work as a real check, so timing tells nothing.
+            make_password(code)
+            accepted = False
+        elif not check_password(code, reset_code.code_hash):
+            reset_code.attempts += 1
+            reset_code.save(update_fields=["attempts"])
+            accepted = False
+        else:
+            _password_set_with_code(reset_code, password=password, now=now)
+            accepted = True
+    if not accepted:
+        raise ApplicationError(
+            "The code is wrong or has expired.",
+            fields={"code": ["The code is wrong or has expired."]},
+            code="invalid_code",
+        )
+
+
+def _password_set_with_code(reset_code: PasswordResetCode, *, password: str, now) -> None:
+    user = reset_code.user
+    try:
+        validate_password(password, user=user)
+    except DjangoValidationError as error:
+        # A right code with a weak password is not a wrong try: the code stays usable.
+        raise ApplicationError("Invalid input.", fields={"password": error.messages}) from None
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    reset_code.used_at = now
+    reset_code.save(update_fields=["used_at"])
+    _revoke_all_refresh_tokens(user)

@@ -1,0 +1,116 @@
+from datetime import date
+
+import pytest
+
+from users.tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch):
+    monkeypatch.setattr("users.birthdays.utc_today", lambda: date(2021, 3, 25))
+
+
+def test_it_shows_the_own_account_with_email_and_date_of_birth(client_for, alice):
+    response = client_for(alice).get("/api/auth/me")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "username": "alice",
+        "email": "alice@example.com",
+        "first_name": "Alice",
+        "last_name": "Author",
+        "name": "Alice Author",
+        "user_type": "person",
+        "date_of_birth": None,
+        "date_joined": response.json()["date_joined"],
+    }
+
+
+def test_it_needs_an_account(api_client, db):
+    response = api_client.get("/api/auth/me")
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+def test_it_changes_the_safe_fields(client_for, alice):
+    response = client_for(alice).patch(
+        "/api/auth/me",
+        {
+            "first_name": "Alicia",
+            "last_name": "",
+            "email": "Alicia@Example.org",
+            "user_type": "brand",
+            "date_of_birth": "1990-05-01",
+        },
+    )
+
+    assert response.status_code == 200
+    alice.refresh_from_db()
+    assert (alice.name, alice.email, alice.user_type, alice.date_of_birth) == (
+        "Alicia",
+        "Alicia@example.org",
+        "brand",
+        date(1990, 5, 1),
+    )
+    assert response.json()["email"] == "Alicia@example.org"
+
+
+def test_it_never_changes_staff_status_username_or_password(client_for, alice):
+    password = alice.password
+
+    client_for(alice).patch(
+        "/api/auth/me",
+        {"is_staff": True, "is_superuser": True, "username": "admin", "password": "x"},
+    )
+
+    alice.refresh_from_db()
+    assert (alice.is_staff, alice.is_superuser, alice.username) == (False, False, "alice")
+    assert alice.password == password
+
+
+def test_an_email_taken_by_another_account_ignoring_case_is_refused(client_for, alice, bob):
+    response = client_for(alice).patch("/api/auth/me", {"email": "BOB@example.com"})
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"email": ["A user with that email already exists."]}
+
+
+def test_keeping_the_own_email_in_another_case_is_fine(client_for, alice):
+    response = client_for(alice).patch("/api/auth/me", {"email": "ALICE@example.com"})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("date_of_birth", ["2021-03-25", "2030-01-01", "not a date"])
+def test_a_date_of_birth_must_be_a_date_before_today(client_for, alice, date_of_birth):
+    response = client_for(alice).patch("/api/auth/me", {"date_of_birth": date_of_birth})
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["date_of_birth"]
+
+
+def test_a_new_date_of_birth_refreshes_the_birthdays_of_today(
+    client_for, alice, api_client, django_capture_on_commit_callbacks
+):
+    UserFactory(username="zed", date_of_birth=date(1990, 3, 25))
+    assert api_client.get("/api/birthdays/today/").json()["count"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(alice).patch("/api/auth/me", {"date_of_birth": "2000-03-25"})
+
+    rows = api_client.get("/api/birthdays/today/").json()["results"]
+    assert [row["username"] for row in rows] == ["alice", "zed"]
+
+
+@pytest.mark.django_db
+def test_removing_the_date_of_birth_refreshes_the_birthdays_of_today(
+    client_for, api_client, django_capture_on_commit_callbacks
+):
+    zed = UserFactory(username="zed", date_of_birth=date(1990, 3, 25))
+    assert api_client.get("/api/birthdays/today/").json()["count"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(zed).patch("/api/auth/me", {"date_of_birth": None})
+
+    assert api_client.get("/api/birthdays/today/").json()["count"] == 0

@@ -1,0 +1,81 @@
+import pytest
+
+from authentication.throttles import (
+    LoginAccountThrottle,
+    LoginIPThrottle,
+    PasswordAccountThrottle,
+    PasswordIPThrottle,
+)
+from users.tests.factories import DEFAULT_PASSWORD
+
+# Requests allowed per period, as configured in settings.
+LOGIN_ACCOUNT_RATE = LoginAccountThrottle().num_requests
+LOGIN_IP_RATE = LoginIPThrottle().num_requests
+PASSWORD_ACCOUNT_RATE = PasswordAccountThrottle().num_requests
+PASSWORD_IP_RATE = PasswordIPThrottle().num_requests
+
+
+def assert_throttled(response) -> None:
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    body = response.json()
+    assert (body["status"], body["code"], body["fields"]) == (429, "throttled", {})
+
+
+def test_logins_on_one_account_are_throttled_whatever_the_spelling(api_client, alice):
+    for attempt in range(LOGIN_ACCOUNT_RATE):
+        login = "alice" if attempt % 2 else " ALICE "
+        api_client.post("/api/auth/login", {"login": login, "password": "wrong"})
+
+    response = api_client.post("/api/auth/login", {"login": "Alice", "password": DEFAULT_PASSWORD})
+
+    assert_throttled(response)
+
+
+def test_another_account_is_not_throttled_by_the_first(api_client, alice, bob):
+    for _ in range(LOGIN_ACCOUNT_RATE):
+        api_client.post("/api/auth/login", {"login": "alice", "password": "wrong"})
+
+    response = api_client.post("/api/auth/login", {"login": "bob", "password": DEFAULT_PASSWORD})
+
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_logins_from_one_ip_are_throttled_across_accounts(api_client):
+    for number in range(LOGIN_IP_RATE):
+        api_client.post("/api/auth/login", {"login": f"user{number}", "password": "wrong"})
+
+    assert_throttled(api_client.post("/api/auth/login", {"login": "last", "password": "wrong"}))
+
+
+@pytest.mark.django_db
+def test_another_ip_is_not_throttled_by_the_first(api_client):
+    for number in range(LOGIN_IP_RATE):
+        api_client.post("/api/auth/login", {"login": f"user{number}", "password": "wrong"})
+
+    response = api_client.post(
+        "/api/auth/login", {"login": "last", "password": "wrong"}, REMOTE_ADDR="10.0.0.2"
+    )
+
+    assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_password_requests_on_one_email_are_throttled_across_both_endpoints(api_client):
+    email = "alice@example.com"
+    for _ in range(PASSWORD_ACCOUNT_RATE - 1):
+        api_client.post("/api/auth/password/forgot", {"email": email})
+    api_client.post("/api/auth/password/reset", {"email": email, "code": "000000", "password": "x"})
+
+    assert_throttled(api_client.post("/api/auth/password/forgot", {"email": email.upper()}))
+
+
+@pytest.mark.django_db
+def test_password_requests_from_one_ip_are_throttled_across_emails(api_client):
+    for number in range(PASSWORD_IP_RATE):
+        api_client.post("/api/auth/password/forgot", {"email": f"user{number}@example.com"})
+
+    response = api_client.post("/api/auth/password/forgot", {"email": "last@example.com"})
+
+    assert_throttled(response)

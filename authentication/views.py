@@ -1,0 +1,185 @@
+"""The authentication endpoints: thin views over ``authentication.services``."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from authentication import services
+from authentication.serializers import (
+    AccountSerializer,
+    AccountUpdateSerializer,
+    LoginSerializer,
+    PasswordForgotSerializer,
+    PasswordResetSerializer,
+    RefreshSerializer,
+    SessionSerializer,
+    SignupSerializer,
+    TokenPairSerializer,
+)
+from authentication.throttles import (
+    LoginAccountThrottle,
+    LoginIPThrottle,
+    PasswordAccountThrottle,
+    PasswordIPThrottle,
+)
+from users.services import user_update
+
+
+class AuthenticationView(APIView):
+    """Base of these views: every 401 names the scheme to use (``WWW-Authenticate``),
+    also when a service refused the credentials."""
+
+    www_authenticate = 'Bearer realm="api"'
+
+    def get_authenticate_header(self, request: Request) -> str:
+        return self.www_authenticate
+
+    def handle_exception(self, exc: Exception) -> Response:
+        response = super().handle_exception(exc)
+        if response.status_code == status.HTTP_401_UNAUTHORIZED:
+            response["WWW-Authenticate"] = self.www_authenticate
+        return response
+
+
+class PublicView(AuthenticationView):
+    """For anyone: a stale bearer token sent along must not get in the way."""
+
+    authentication_classes = ()
+    permission_classes = [AllowAny]
+
+
+def _session(user, tokens: services.TokenPair) -> dict:
+    return SessionSerializer(
+        {"user": user, "access": tokens.access, "refresh": tokens.refresh}
+    ).data
+
+
+class SignupView(PublicView):
+    @extend_schema(
+        operation_id="auth_signup",
+        request=SignupSerializer,
+        responses={201: SessionSerializer},
+        description="Create an account and log it in.",
+    )
+    def post(self, request: Request) -> Response:
+        serializer = SignupSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user, tokens = services.account_signup(**serializer.validated_data)
+        return Response(_session(user, tokens), status=status.HTTP_201_CREATED)
+
+
+class LoginView(PublicView):
+    throttle_classes = [LoginIPThrottle, LoginAccountThrottle]
+
+    @extend_schema(
+        operation_id="auth_login",
+        request=LoginSerializer,
+        responses={200: SessionSerializer},
+        description=(
+            "`login` is a username or an email. 401 for a wrong login or password (one "
+            "answer for both); 429 with `Retry-After` after too many attempts from one IP "
+            "or on one account."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        serializer = LoginSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user, tokens = services.account_login(**serializer.validated_data)
+        return Response(_session(user, tokens))
+
+
+class RefreshView(PublicView):
+    @extend_schema(
+        operation_id="auth_refresh",
+        request=RefreshSerializer,
+        responses={200: TokenPairSerializer},
+        description=(
+            "A new pair; the refresh token sent stops working. 401 for an invalid, "
+            "expired, already used or logged-out refresh token."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        serializer = RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tokens = services.token_refresh(refresh=serializer.validated_data["refresh"])
+        return Response(TokenPairSerializer(tokens).data)
+
+
+class LogoutView(AuthenticationView):
+    @extend_schema(
+        operation_id="auth_logout",
+        request=RefreshSerializer,
+        responses={204: OpenApiResponse(description="That refresh token stopped working.")},
+        description=(
+            "Revoke one of your refresh tokens (the access token lives on until it "
+            "expires, minutes later). Revoking it again is fine."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        serializer = RefreshSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.token_revoke(user=request.user, refresh=serializer.validated_data["refresh"])
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(AuthenticationView):
+    @extend_schema(operation_id="auth_me_read", responses={200: AccountSerializer})
+    def get(self, request: Request) -> Response:
+        return Response(AccountSerializer(request.user).data)
+
+    @extend_schema(
+        operation_id="auth_me_update",
+        request=AccountUpdateSerializer,
+        responses={200: AccountSerializer},
+        description="Change your names, email, user type or date of birth.",
+    )
+    def patch(self, request: Request) -> Response:
+        serializer = AccountUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        user = user_update(user=request.user, data=serializer.validated_data)
+        return Response(AccountSerializer(user).data)
+
+
+class PasswordForgotView(PublicView):
+    throttle_classes = [PasswordIPThrottle, PasswordAccountThrottle]
+
+    @extend_schema(
+        operation_id="auth_password_forgot",
+        request=PasswordForgotSerializer,
+        responses={
+            202: OpenApiResponse(description="Accepted, whether the email is known or not.")
+        },
+        description=(
+            "Mails a six-digit code, valid 300 s, to the account with this email, if any. "
+            "A new request replaces the previous code. Throttled per IP and per email (429)."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PasswordForgotSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset_request(email=serializer.validated_data["email"])
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetView(PublicView):
+    throttle_classes = [PasswordIPThrottle, PasswordAccountThrottle]
+
+    @extend_schema(
+        operation_id="auth_password_reset",
+        request=PasswordResetSerializer,
+        responses={
+            204: OpenApiResponse(description="Password changed; every refresh token revoked.")
+        },
+        description=(
+            "400 for a wrong, expired or used code, for any code after 5 wrong tries, and "
+            "for a password Django's validators refuse. Throttled per IP and per email (429)."
+        ),
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PasswordResetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset(**serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,51 @@
+"""What the users endpoints show of an account, and the greeting's body."""
+
+from rest_framework import serializers
+
+from users.birthdays import validate_date_of_birth
+from users.models import User
+
+
+class UserListSerializer(serializers.ModelSerializer):
+    """A row of the user list. ``email`` is there only on the caller's own row and
+    for staff: emails are nobody else's business."""
+
+    # Not read-only, so that the schema shows it as optional; nothing writes here.
+    email = serializers.EmailField(required=False, help_text="Only on your own row, and for staff.")
+
+    class Meta:
+        model = User
+        fields = ["username", "name", "user_type", "date_joined", "email"]
+        read_only_fields = ["username", "name", "user_type", "date_joined"]
+
+    def to_representation(self, instance: User) -> dict:
+        data = super().to_representation(instance)
+        if not self._email_is_visible(instance):
+            del data["email"]
+        return data
+
+    def _email_is_visible(self, user: User) -> bool:
+        request = self.context.get("request")
+        viewer = getattr(request, "user", None)
+        if viewer is None or not viewer.is_authenticated:
+            return False
+        return viewer.is_staff or viewer.pk == user.pk
+
+
+class BirthdayUserSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField(help_text="First and last name.")
+    user_type = serializers.ChoiceField(choices=User.UserType.choices)
+
+
+class GreetingUpdateSerializer(serializers.Serializer):
+    # Spelled as the legacy contract spells it.
+    dateOfBirth = serializers.DateField(
+        input_formats=["%Y-%m-%d"],
+        validators=[validate_date_of_birth],
+        help_text="YYYY-MM-DD, before today (UTC).",
+    )
+
+
+class GreetingSerializer(serializers.Serializer):
+    message = serializers.CharField()

@@ -1,0 +1,109 @@
+"""The users endpoints: the user list, the birthdays of the day, the greeting."""
+
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, pagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.api.pagination import CursorPagination
+from users import selectors, services
+from users.filters import UserFilter
+from users.serializers import (
+    BirthdayUserSerializer,
+    GreetingSerializer,
+    GreetingUpdateSerializer,
+    UserListSerializer,
+)
+
+
+class NewestUsersFirst(CursorPagination):
+    ordering = ("-date_joined", "-id")
+
+
+class UserListView(generics.ListAPIView):
+    """Accounts, newest first; `?q=` searches usernames and names."""
+
+    permission_classes = [AllowAny]
+    serializer_class = UserListSerializer
+    filterset_class = UserFilter
+    pagination_class = NewestUsersFirst
+
+    def get_queryset(self):
+        return selectors.user_list()
+
+
+class BirthdaysPagination(pagination.PageNumberPagination):
+    """The day's list is small and cached whole, so pages are slices of it."""
+
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
+class BirthdaysTodayView(generics.GenericAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = BirthdayUserSerializer
+    pagination_class = BirthdaysPagination
+
+    @extend_schema(
+        operation_id="birthdays_today",
+        description=(
+            "Accounts whose birthday is today in UTC, by username; people born on "
+            "29 February are listed on 28 February in other years. Cached until "
+            "midnight UTC and recomputed when a date of birth changes."
+        ),
+    )
+    def get(self, request: Request) -> Response:
+        page = self.paginate_queryset(selectors.birthdays_today_list())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class GreetingView(APIView):
+    """The legacy birthday greeting, with its exact messages."""
+
+    permission_classes = [AllowAny]
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="hello_read",
+        responses={200: GreetingSerializer},
+        description=(
+            "`Hello, <username>! Your birthday is in N day(s)`, or "
+            "`Hello, <username>! Happy birthday!` on the day (UTC), with the name as "
+            "it was registered; the lookup ignores case. 404 for an unknown name and "
+            "for an account without a date of birth."
+        ),
+    )
+    def get(self, request: Request, username: str) -> Response:
+        message = selectors.birthday_greeting_get(username=username)
+        return Response(GreetingSerializer({"message": message}).data)
+
+    @extend_schema(
+        operation_id="hello_update",
+        request=GreetingUpdateSerializer,
+        responses={204: OpenApiResponse(description="Saved; no body.")},
+        description=(
+            "Saves the date of birth of `username`, creating an account without email or "
+            "password when the name is free. 400 for a name that is not letters only or "
+            "longer than 14, or a date that is not before today (UTC). The name of an "
+            "account that can log in may only be changed by that account or staff: 401 "
+            "for anonymous callers, 403 for other accounts."
+        ),
+    )
+    def put(self, request: Request, username: str) -> Response:
+        serializer = GreetingUpdateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        actor = request.user if request.user.is_authenticated else None
+        try:
+            services.user_greeting_set(
+                username=username,
+                date_of_birth=serializer.validated_data["dateOfBirth"],
+                actor=actor,
+            )
+        except services.AccountProtected as error:
+            # 401 with WWW-Authenticate for anonymous callers, 403 for the others.
+            self.permission_denied(request, message=error.detail, code=error.code)
+        return Response(status=204)
