@@ -146,7 +146,12 @@ def _bearer_user_id(request: HttpRequest):
 def _client_is_pinned(request: HttpRequest, bearer_user_id) -> bool:
     if request.COOKIES.get(PIN_COOKIE):
         return True
-    return bearer_user_id is not None and bool(cache.get(_user_pin_key(bearer_user_id)))
+    if bearer_user_id is None:
+        return False
+    # has_key answers None, not False, when Redis cannot be reached (django-redis
+    # IGNORE_EXCEPTIONS). Not knowing is read as pinned: while the cache is down,
+    # a bearer client still reads its own writes.
+    return cache.has_key(_user_pin_key(bearer_user_id)) is not False
 
 
 class PrimaryPinMiddleware:

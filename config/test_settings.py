@@ -17,11 +17,3 @@ from config.settings import *  # noqa: F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / ".pytest_cache" / "media"  # noqa: F405
-
-# Ordinary tests read and write one database, so that what a test just wrote is
-# what it reads. The router's own tests plug the real, streaming replica that
-# `make test` starts back in (config/tests/test_router.py).
-TEST_REPLICA_DATABASES = {
-    alias: DATABASES.pop(alias)  # noqa: F405
-    for alias in [alias for alias in DATABASES if alias != "default"]  # noqa: F405
-}

@@ -13,7 +13,13 @@ from rest_framework.test import APIClient
 
 from config import database_router
 
-pytestmark = [pytest.mark.services, pytest.mark.urls("config.tests.urls")]
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.urls("config.tests.urls"),
+    # Transactions really commit, so the streaming replica receives the test's data;
+    # "__all__" lets the test's own reads go to the replica too.
+    pytest.mark.django_db(transaction=True, databases="__all__"),
+]
 REPLICA = "replica_0"
 
 
@@ -22,41 +28,20 @@ def services(*arguments: str) -> None:
     subprocess.run([os.environ["TEST_SERVICES_SCRIPT"], *arguments], check=True, timeout=90)
 
 
-@pytest.fixture
-def committed_database(django_db_setup, django_db_blocker):
-    """The test database with real commits, which the replica receives. Django's
-    test cases would refuse a connection added during the test, so these tests
-    run outside them and clean up themselves."""
-    with django_db_blocker.unblock():
-        yield
-        Group.objects.all().delete()
-        get_user_model().objects.all().delete()
-
-
-@pytest.fixture
-def real_replica(committed_database, settings):
-    """Plug the real replica into the router, reading the test database."""
-    replica = {
-        **settings.TEST_REPLICA_DATABASES[REPLICA],
-        "NAME": connections["default"].settings_dict["NAME"],
-    }
-    configured = connections.configure_settings({"default": {}, REPLICA: replica})
-    connections.settings[REPLICA] = configured[REPLICA]
+@pytest.fixture(autouse=True)
+def replica_in_step():
+    """Each test starts with every replica marked up and holding all committed data."""
     database_router._replica_down_until.clear()
     services("wait-replica")
-    yield REPLICA
+    yield
     services("lag", "0")
-    connections[REPLICA].close()
-    del connections[REPLICA]
-    del connections.settings[REPLICA]
     database_router._replica_down_until.clear()
 
 
 @pytest.fixture
-def lagging_replica(real_replica):
+def lagging_replica():
     """The replica applies what the primary writes only 30 seconds later."""
     services("lag", "30")
-    return real_replica
 
 
 def group_read_by(client: APIClient, name: str) -> tuple[int, str]:
@@ -95,13 +80,13 @@ def test_the_pin_lasts_only_the_configured_window(lagging_replica, settings):
     assert cookie["max-age"] == settings.DATABASE_PIN_SECONDS
 
 
-def test_reads_inside_a_transaction_go_to_the_primary(real_replica):
+def test_reads_inside_a_transaction_go_to_the_primary():
     assert router.db_for_read(Group) == REPLICA
     with transaction.atomic():
         assert router.db_for_read(Group) == "default"
 
 
-def test_every_read_succeeds_when_the_replica_process_is_stopped(real_replica):
+def test_every_read_succeeds_when_the_replica_process_is_stopped():
     Group.objects.create(name="kept")
     services("wait-replica")
     assert group_read_by(APIClient(), "kept") == (200, REPLICA)
@@ -120,7 +105,7 @@ def test_every_read_succeeds_when_the_replica_process_is_stopped(real_replica):
     assert checks[REPLICA]["status"] == "down"
 
 
-def test_a_replica_back_up_serves_reads_again_after_the_retry_delay(real_replica):
+def test_a_replica_back_up_serves_reads_again_after_the_retry_delay():
     Group.objects.create(name="kept")
     services("stop", "replica")
     assert group_read_by(APIClient(), "kept") == (200, "default")
@@ -132,7 +117,7 @@ def test_a_replica_back_up_serves_reads_again_after_the_retry_delay(real_replica
     assert group_read_by(APIClient(), "kept") == (200, REPLICA)
 
 
-def test_requests_succeed_while_redis_is_stopped(transactional_db, client_for):
+def test_requests_succeed_while_redis_is_stopped(client_for):
     alice = get_user_model().objects.create_user(username="alice")
     services("stop", "redis")
     try:
@@ -148,7 +133,7 @@ def test_requests_succeed_while_redis_is_stopped(transactional_db, client_for):
     assert ready.json()["checks"]["cache"]["status"] == "down"
 
 
-def test_migrations_never_touch_the_replica(real_replica):
+def test_migrations_never_touch_the_replica():
     assert router.allow_migrate(REPLICA, "users") is False
     assert router.allow_migrate("default", "users") is True
     with connections[REPLICA].cursor() as cursor:
@@ -158,7 +143,7 @@ def test_migrations_never_touch_the_replica(real_replica):
     call_command("migrate", database=REPLICA, verbosity=0)
 
 
-def test_ready_lists_the_primary_every_replica_and_the_cache(real_replica):
+def test_ready_lists_the_primary_every_replica_and_the_cache():
     response = APIClient().get("/health/ready")
     assert response.status_code == 200
     assert response.json()["status"] == "up"
