@@ -78,8 +78,7 @@ def account_login(*, login: str, password: str) -> tuple[User, TokenPair]:
         username = login
         if "@" in login:
             username = (
-                User.objects.filter(email__iexact=login).values_list("username", flat=True).first()
-                or login
+                User.objects.with_email(login).values_list("username", flat=True).first() or login
             )
         # Django's backend runs the hasher for unknown names too: equal timing.
         user = authenticate(username=username, password=password)
@@ -160,7 +159,7 @@ def password_reset_request(*, email: str) -> None:
     earlier code; for an unknown email do the same work and send nothing."""
     code = _new_code()
     code_hash = make_password(code)
-    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    user = User.objects.with_email(email.strip()).filter(is_active=True).first()
     if user is None:
         return
     now = timezone.now()
@@ -186,7 +185,7 @@ def password_reset(*, email: str, code: str, password: str) -> None:
         reset_code = (
             PasswordResetCode.objects.select_for_update(of=("self",))
             .select_related("user")
-            .filter(user__email__iexact=email.strip(), user__is_active=True)
+            .filter(user__in=User.objects.with_email(email.strip()).filter(is_active=True))
             .first()
         )
         now = timezone.now()

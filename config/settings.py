@@ -220,6 +220,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "HealthStatusEnum": ["up", "down"],
         "OrderStatusEnum": "orders.models.OrderStatus",
+        "PostKindEnum": "social.models.Post.Kind",
     },
 }
 

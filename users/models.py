@@ -9,6 +9,7 @@ from django.db.models.functions import ExtractDay, ExtractMonth, Lower
 from users.birthdays import validate_date_of_birth
 
 USERNAME_MAX_LENGTH = 14
+COUNTER_FIELDS = ("followers_count", "following_count", "posts_count")
 username_validator = RegexValidator(
     r"^[A-Za-z0-9]+\Z",
     "A username has only letters and digits.",
@@ -16,10 +17,20 @@ username_validator = RegexValidator(
 )
 
 
-class UserManager(DjangoUserManager):
+class UserQuerySet(models.QuerySet):
+    # Lookups ignoring case go through LOWER(), the expression of the unique
+    # indexes: `iexact` compiles to UPPER() on PostgreSQL and scans the table.
+    def with_username(self, username: str) -> "UserQuerySet":
+        return self.alias(username_lower=Lower("username")).filter(username_lower=username.lower())
+
+    def with_email(self, email: str) -> "UserQuerySet":
+        return self.alias(email_lower=Lower("email")).filter(email_lower=email.lower())
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     def get_by_natural_key(self, username: str) -> "User":
         # Usernames are unique ignoring case, so logging in ignores case too.
-        return self.get(username__iexact=username)
+        return self.with_username(username).get()
 
     def normalize_email(self, email: str | None) -> str | None:
         return super().normalize_email(email) or None
@@ -73,6 +84,17 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    def save(self, *args, **kwargs) -> None:
+        # The counters move only by F() updates in the services: saving a whole row
+        # read earlier (a profile edit, the admin) must not write stale counts back.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name not in COUNTER_FIELDS
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:

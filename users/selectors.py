@@ -18,7 +18,7 @@ BIRTHDAYS_TODAY_VERSION_KEY = "users:birthdays-today:version"
 
 def user_get_by_username(*, username: str) -> User:
     """The account with this username, ignoring case; ``NotFound`` otherwise."""
-    user = User.objects.filter(username__iexact=username).first()
+    user = User.objects.with_username(username).first()
     if user is None:
         raise NotFound("No user with this username.")
     return user

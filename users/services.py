@@ -39,14 +39,14 @@ def _field_error(field: str, message: str) -> ApplicationError:
 
 
 def _check_username_is_free(username: str) -> None:
-    if User.objects.filter(username__iexact=username).exists():
+    if User.objects.with_username(username).exists():
         raise _field_error("username", "A user with that username already exists.")
 
 
 def _check_email_is_free(email: str | None, *, exclude: User | None = None) -> None:
     if email is None:
         return
-    others = User.objects.filter(email__iexact=email)
+    others = User.objects.with_email(email)
     if exclude is not None:
         others = others.exclude(pk=exclude.pk)
     if others.exists():
@@ -157,7 +157,7 @@ def _validate_greeting_username(username: str) -> None:
 
 
 def _locked_user(username: str) -> User | None:
-    return User.objects.select_for_update().filter(username__iexact=username).first()
+    return User.objects.select_for_update().with_username(username).first()
 
 
 @transaction.atomic

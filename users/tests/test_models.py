@@ -1,0 +1,29 @@
+from django.db.models import F
+
+from users.models import User
+
+
+def test_saving_a_user_read_earlier_keeps_the_counters_moved_since(alice):
+    stale = User.objects.get(pk=alice.pk)
+    User.objects.filter(pk=alice.pk).update(followers_count=F("followers_count") + 1)
+
+    stale.first_name = "Alicia"
+    stale.save()
+
+    alice.refresh_from_db()
+    assert (alice.first_name, alice.followers_count) == ("Alicia", 1)
+
+
+def test_username_lookups_ignore_case(alice):
+    assert User.objects.with_username("ALICE").get() == alice
+    assert User.objects.get_by_natural_key("Alice") == alice
+
+
+def test_email_lookups_ignore_case(alice):
+    assert User.objects.with_email(alice.email.upper()).get() == alice
+
+
+def test_an_account_without_email_stores_null_so_many_can_have_none(db):
+    User.objects.create_user(username="first", email="")
+    User.objects.create_user(username="second", email="")
+    assert User.objects.filter(email__isnull=True).count() == 2
