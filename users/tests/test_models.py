@@ -1,3 +1,5 @@
+import pytest
+from django.db import connection
 from django.db.models import F
 
 from users.models import User
@@ -27,3 +29,13 @@ def test_an_account_without_email_stores_null_so_many_can_have_none(db):
     User.objects.create_user(username="first", email="")
     User.objects.create_user(username="second", email="")
     assert User.objects.filter(email__isnull=True).count() == 2
+
+
+@pytest.mark.services
+def test_a_username_lookup_can_use_the_unique_index(alice):
+    queryset = User.objects.with_username("ALICE")
+    with connection.cursor() as cursor:
+        # With sequential scans priced out, the plan shows whether an index serves it.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "user_username_ci_unique" in plan
