@@ -27,7 +27,10 @@ def seed_users(*, stdout) -> None:
         stdout.write(f"staff account: {STAFF_USERNAME} / {staff_password} (admin at /admin/)")
     else:
         # A second run changes nothing, the password included.
-        stdout.write(f"staff account: {STAFF_USERNAME} (password unchanged)")
+        stdout.write(
+            f"staff account: {STAFF_USERNAME} (password unchanged; set a new one with "
+            f"`python manage.py changepassword {STAFF_USERNAME}`)"
+        )
 
     for entry in json.loads(DEMO_USERS_FIXTURE.read_text())["users"]:
         user, created = User.objects.get_or_create(
