@@ -101,14 +101,26 @@ class OrderCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(f"Order 1 to {ITEMS_PER_ORDER_MAX} items.")
         return items
 
-    def validate(self, attrs: dict) -> dict:
+    def validate_phone(self, phone: str) -> str:
+        # Here rather than in validate(), which runs only once every field is valid:
+        # a wrong phone number is reported together with the other broken fields.
+        country = self._delivery_country()
+        if country is None and not phone.lstrip().startswith("+"):
+            # A local number needs a country; the missing or invalid country is
+            # already reported under delivery_address.country.
+            return phone
         try:
-            attrs["phone"] = phone_number_to_e164(
-                attrs["phone"], country=attrs["delivery_address"]["country"]
-            )
+            return phone_number_to_e164(phone, country=country)
         except DjangoValidationError as error:
-            raise serializers.ValidationError({"phone": error.messages}) from None
-        return attrs
+            raise serializers.ValidationError(error.messages) from None
+
+    def _delivery_country(self) -> str | None:
+        """The delivery country as sent, when it is a valid code."""
+        address = self.initial_data.get("delivery_address")
+        country = address.get("country") if isinstance(address, dict) else None
+        if isinstance(country, str) and country.strip().upper() in COUNTRY_CODES:
+            return country.strip().upper()
+        return None
 
 
 class OrderStatusSerializer(serializers.Serializer):

@@ -204,6 +204,32 @@ class TestAnInvalidOrder:
 
         assert list(_errors(api_client.post(URL, body))) == ["delivery_address.country"]
 
+    def test_a_wrong_phone_number_is_reported_with_the_other_broken_fields(
+        self, api_client, order_body
+    ):
+        body = order_body(customer_name="", phone="12")
+        del body["delivery_address"]["city"]
+
+        errors = _errors(api_client.post(URL, body))
+
+        assert set(errors) == {"customer_name", "phone", "delivery_address.city"}
+
+    def test_a_local_phone_number_is_not_blamed_for_a_wrong_country(self, api_client, order_body):
+        body = order_body(phone="06 30 123 4567")
+        body["delivery_address"]["country"] = "Hungary"
+
+        assert list(_errors(api_client.post(URL, body))) == ["delivery_address.country"]
+
+    def test_an_international_phone_number_is_checked_whatever_the_country(
+        self, api_client, order_body
+    ):
+        body = order_body(phone="+36 1")
+        body["delivery_address"]["country"] = "Hungary"
+
+        errors = _errors(api_client.post(URL, body))
+
+        assert set(errors) == {"phone", "delivery_address.country"}
+
     def test_it_reports_every_broken_rule_at_once(self, api_client, order_body, menu):
         items = [
             {"pizza": 999, "quantity": 1},
