@@ -214,6 +214,12 @@ class TestAnInvalidOrder:
 
         assert set(errors) == {"customer_name", "phone", "delivery_address.city"}
 
+    def test_a_form_encoded_order_is_refused_as_unsupported(self, api_client, order_body):
+        response = api_client.post(URL, {"customer_name": "Alice"}, format="multipart")
+
+        assert response.status_code == 415
+        assert response.json()["code"] == "unsupported_media_type"
+
     def test_a_local_phone_number_is_not_blamed_for_a_wrong_country(self, api_client, order_body):
         body = order_body(phone="06 30 123 4567")
         body["delivery_address"]["country"] = "Hungary"
