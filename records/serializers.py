@@ -49,6 +49,13 @@ class RecordCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError("No user with this username.") from None
 
 
+class RecordListQuerySerializer(serializers.Serializer):
+    """The query of the list: checked like a body, so that a value no database can
+    store (a NUL character) is a 400, not a server error."""
+
+    patient = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class RecordUpdateSerializer(serializers.Serializer):
     """Any of the fields; the patient of a record cannot be changed."""
 

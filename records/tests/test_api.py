@@ -323,6 +323,14 @@ class TestStaffList:
         assert response.json()["results"] == []
         assert not RecordAuditEntry.objects.exists()
 
+    def test_a_patient_filter_with_a_nul_character_is_invalid_not_an_error(
+        self, client_for, record, staff
+    ):
+        response = client_for(staff).get(LIST_URL, {"patient": "ali\x00ce"})
+
+        assert response.status_code == 400
+        assert list(response.json()["fields"]) == ["patient"]
+
     def test_a_patient_cannot_filter_their_way_to_others(self, client_for, record, bob):
         response = client_for(bob).get(LIST_URL, {"patient": "alice"})
 
