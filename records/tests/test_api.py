@@ -270,6 +270,13 @@ class TestCreate:
         assert not Record.objects.exists()
         assert not RecordAuditEntry.objects.exists()
 
+    def test_a_past_date_is_reported_with_the_other_invalid_fields(self, client_for, staff):
+        body = {"patient": "nobody", "date_of_treatment": in_days(-1), "doctor": ""}
+
+        response = client_for(staff).post(LIST_URL, body)
+
+        assert set(response.json()["fields"]) == {"patient", "date_of_treatment", "doctor"}
+
     def test_it_requires_the_patient_date_and_doctor(self, client_for, staff):
         response = client_for(staff).post(LIST_URL, {})
 
