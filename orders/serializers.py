@@ -17,6 +17,8 @@ from orders.models import (
 from orders.phone_numbers import COUNTRY_CODES, phone_number_to_e164
 
 ITEMS_PER_ORDER_MAX = 50
+# More than any pizza offers: each extra appears once per item, with its quantity.
+EXTRAS_PER_ITEM_MAX = 20
 # The largest primary key (bigint): a bigger number would overflow the query.
 ID_MAX = 2**63 - 1
 
@@ -77,7 +79,16 @@ class ItemChoiceSerializer(serializers.Serializer):
         min_value=1, max_value=ID_MAX, help_text="Id of a pizza on the menu."
     )
     quantity = serializers.IntegerField(min_value=1, max_value=ITEM_QUANTITY_MAX)
-    extras = ExtraChoiceSerializer(many=True, required=False, default=list)
+    extras = ExtraChoiceSerializer(
+        many=True, required=False, default=list, help_text=f"At most {EXTRAS_PER_ITEM_MAX}."
+    )
+
+    def validate_extras(self, extras: list) -> list:
+        # Bounded like the items: the body of a public endpoint must not cost
+        # thousands of checks (a few MB of extras took seconds to refuse).
+        if len(extras) > EXTRAS_PER_ITEM_MAX:
+            raise serializers.ValidationError(f"At most {EXTRAS_PER_ITEM_MAX} extras per item.")
+        return extras
 
 
 class OrderCreateSerializer(serializers.Serializer):

@@ -170,6 +170,14 @@ class TestAnInvalidOrder:
 
         assert list(_errors(api_client.post(URL, body))) == ["items.0.extras.0.quantity"]
 
+    def test_it_rejects_more_than_20_extras_on_an_item(self, api_client, order_body, menu):
+        extras = [{"extra": menu.ham.pk, "quantity": 1}] * 21
+        items = [{"pizza": menu.margherita.pk, "quantity": 1, "extras": extras}]
+
+        errors = _errors(api_client.post(URL, order_body(items=items)))
+
+        assert errors == {"items.0.extras": ["At most 20 extras per item."]}
+
     def test_it_rejects_an_order_without_items(self, api_client, order_body):
         assert list(_errors(api_client.post(URL, order_body(items=[])))) == ["items"]
 
