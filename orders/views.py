@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -135,6 +136,13 @@ class OrderViewSet(viewsets.GenericViewSet):
     # An order is nested (address, items, extras): form encodings cannot carry it.
     parser_classes = [JSONParser]
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # A customer's name, phone and address, readable by anyone holding the URL:
+        # never kept by a shared cache or left in a browser's.
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
     def get_permissions(self):
         if self.action in {"create", "retrieve"}:
