@@ -106,8 +106,6 @@ class OrderCreateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
     def validate_items(self, items: list) -> list:
-        # Here rather than as ListSerializer options, whose errors would be reported
-        # under "items.non_field_errors" instead of "items".
         if not 1 <= len(items) <= ITEMS_PER_ORDER_MAX:
             raise serializers.ValidationError(f"Order 1 to {ITEMS_PER_ORDER_MAX} items.")
         return items

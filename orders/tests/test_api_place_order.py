@@ -178,6 +178,15 @@ class TestAnInvalidOrder:
 
         assert errors == {"items.0.extras": ["At most 20 extras per item."]}
 
+    def test_items_and_address_of_the_wrong_type_are_named_by_their_own_path(
+        self, api_client, order_body
+    ):
+        body = order_body(items="pizza", delivery_address=["Budapest"])
+
+        errors = _errors(api_client.post(URL, body))
+
+        assert set(errors) == {"items", "delivery_address"}
+
     def test_it_rejects_an_order_without_items(self, api_client, order_body):
         assert list(_errors(api_client.post(URL, order_body(items=[])))) == ["items"]
 
