@@ -17,6 +17,8 @@ from orders.models import (
 from orders.phone_numbers import COUNTRY_CODES, phone_number_to_e164
 
 ITEMS_PER_ORDER_MAX = 50
+# More than any pizza offers: each extra appears once per item, with its quantity.
+EXTRAS_PER_ITEM_MAX = 20
 # The largest primary key (bigint): a bigger number would overflow the query.
 ID_MAX = 2**63 - 1
 
@@ -77,7 +79,16 @@ class ItemChoiceSerializer(serializers.Serializer):
         min_value=1, max_value=ID_MAX, help_text="Id of a pizza on the menu."
     )
     quantity = serializers.IntegerField(min_value=1, max_value=ITEM_QUANTITY_MAX)
-    extras = ExtraChoiceSerializer(many=True, required=False, default=list)
+    extras = ExtraChoiceSerializer(
+        many=True, required=False, default=list, help_text=f"At most {EXTRAS_PER_ITEM_MAX}."
+    )
+
+    def validate_extras(self, extras: list) -> list:
+        # Bounded like the items: the body of a public endpoint must not cost
+        # thousands of checks (a few MB of extras took seconds to refuse).
+        if len(extras) > EXTRAS_PER_ITEM_MAX:
+            raise serializers.ValidationError(f"At most {EXTRAS_PER_ITEM_MAX} extras per item.")
+        return extras
 
 
 class OrderCreateSerializer(serializers.Serializer):
@@ -95,20 +106,30 @@ class OrderCreateSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
     def validate_items(self, items: list) -> list:
-        # Here rather than as ListSerializer options, whose errors would be reported
-        # under "items.non_field_errors" instead of "items".
         if not 1 <= len(items) <= ITEMS_PER_ORDER_MAX:
             raise serializers.ValidationError(f"Order 1 to {ITEMS_PER_ORDER_MAX} items.")
         return items
 
-    def validate(self, attrs: dict) -> dict:
+    def validate_phone(self, phone: str) -> str:
+        # Here rather than in validate(), which runs only once every field is valid:
+        # a wrong phone number is reported together with the other broken fields.
+        country = self._delivery_country()
+        if country is None and not phone.lstrip().startswith("+"):
+            # A local number needs a country; the missing or invalid country is
+            # already reported under delivery_address.country.
+            return phone
         try:
-            attrs["phone"] = phone_number_to_e164(
-                attrs["phone"], country=attrs["delivery_address"]["country"]
-            )
+            return phone_number_to_e164(phone, country=country)
         except DjangoValidationError as error:
-            raise serializers.ValidationError({"phone": error.messages}) from None
-        return attrs
+            raise serializers.ValidationError(error.messages) from None
+
+    def _delivery_country(self) -> str | None:
+        """The delivery country as sent, when it is a valid code."""
+        address = self.initial_data.get("delivery_address")
+        country = address.get("country") if isinstance(address, dict) else None
+        if isinstance(country, str) and country.strip().upper() in COUNTRY_CODES:
+            return country.strip().upper()
+        return None
 
 
 class OrderStatusSerializer(serializers.Serializer):

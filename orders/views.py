@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -11,6 +12,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,7 +21,7 @@ from config.api.pagination import CursorPagination
 from orders import selectors, services
 from orders.filters import OrderFilter, PizzaFilter
 from orders.menu_cache import menu_cached
-from orders.models import Order
+from orders.models import Order, OrderStatus
 from orders.serializers import (
     OrderCreateSerializer,
     OrderSerializer,
@@ -95,6 +97,20 @@ class PizzaViewSet(viewsets.ReadOnlyModelViewSet):
         return PizzaExtraSerializer(selectors.pizza_extra_list(pizza_id=pizza_id), many=True).data
 
 
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(response={"$ref": "#/components/schemas/Error"}, description=description)
+
+
+# Written out: drf-spectacular makes every field of a PATCH body optional, but a
+# status change without a status is a 400.
+ORDER_STATUS_REQUEST = {
+    "application/json": {
+        "type": "object",
+        "properties": {"status": {"type": "string", "enum": OrderStatus.values}},
+        "required": ["status"],
+    }
+}
+
 IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     name="Idempotency-Key",
     type=OpenApiTypes.STR,
@@ -117,7 +133,16 @@ class OrderViewSet(viewsets.GenericViewSet):
     filterset_class = OrderFilter
     pagination_class = OrderPagination
     lookup_value_regex = UUID_PATTERN
+    # An order is nested (address, items, extras): form encodings cannot carry it.
+    parser_classes = [JSONParser]
     http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # A customer's name, phone and address, readable by anyone holding the URL:
+        # never kept by a shared cache or left in a browser's.
+        patch_cache_control(response, private=True, no_store=True)
+        return response
 
     def get_permissions(self):
         if self.action in {"create", "retrieve"}:
@@ -135,8 +160,8 @@ class OrderViewSet(viewsets.GenericViewSet):
         responses={
             201: OrderSerializer,
             200: OpenApiResponse(OrderSerializer, description="A retry: the first order."),
-            400: OpenApiResponse(description="Invalid order, with a message per field."),
-            409: OpenApiResponse(description="The Idempotency-Key was used for another order."),
+            400: _error("Invalid order, with a message per field."),
+            409: _error("The Idempotency-Key was used for another order."),
         },
         summary="Place an order",
         description=(
@@ -170,16 +195,20 @@ class OrderViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="One order",
         description="Whoever holds the order's id may read it (the id is the capability).",
+        responses={200: OrderSerializer, 404: _error("No order with this id.")},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(OrderSerializer(selectors.order_get(order_id=pk)).data)
 
     @extend_schema(
-        request=OrderStatusSerializer,
+        request=ORDER_STATUS_REQUEST,
         responses={
             200: OrderSerializer,
-            403: OpenApiResponse(description="Neither staff nor the customer of this order."),
-            409: OpenApiResponse(description="The flow does not allow this move."),
+            400: _error("No status, or not one of the statuses."),
+            401: _error("Not logged in."),
+            403: _error("Neither staff nor the customer of this order."),
+            404: _error("No order with this id."),
+            409: _error("The flow does not allow this move."),
         },
         summary="Change the status of an order",
         description=(

@@ -1,9 +1,13 @@
 """The JSON of a medical record, and the bodies staff send to write one."""
 
+from datetime import date
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from config.api.errors import NotFound
 from records.models import Record
+from records.services import record_check_date_of_treatment
 from users.selectors import user_get_by_username
 
 
@@ -47,6 +51,22 @@ class RecordCreateSerializer(serializers.Serializer):
             return user_get_by_username(username=username)
         except NotFound:
             raise serializers.ValidationError("No user with this username.") from None
+
+    def validate_date_of_treatment(self, date_of_treatment: date) -> date:
+        # The service's rule, checked here too so that it is reported together with
+        # the other invalid fields instead of after they are fixed.
+        try:
+            record_check_date_of_treatment(date_of_treatment=date_of_treatment)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict["date_of_treatment"]) from None
+        return date_of_treatment
+
+
+class RecordListQuerySerializer(serializers.Serializer):
+    """The query of the list: checked like a body, so that a value no database can
+    store (a NUL character) is a 400, not a server error."""
+
+    patient = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class RecordUpdateSerializer(serializers.Serializer):

@@ -16,7 +16,12 @@ from rest_framework.response import Response
 from config.api.pagination import CursorPagination
 from records.models import Record
 from records.selectors import record_get, record_list
-from records.serializers import RecordCreateSerializer, RecordSerializer, RecordUpdateSerializer
+from records.serializers import (
+    RecordCreateSerializer,
+    RecordListQuerySerializer,
+    RecordSerializer,
+    RecordUpdateSerializer,
+)
 from records.services import record_audit_reads, record_create, record_delete, record_update
 
 
@@ -135,9 +140,9 @@ class RecordViewSet(viewsets.GenericViewSet):
         return record
 
     def list(self, request: Request) -> Response:
-        records = record_list(
-            reader=request.user, patient_username=request.query_params.get("patient")
-        )
+        query = RecordListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        records = record_list(reader=request.user, patient_username=query.validated_data["patient"])
         page = self.paginate_queryset(records)
         if request.user.is_staff:
             record_audit_reads(records=page, actor=request.user, request_id=_request_id(request))

@@ -52,6 +52,20 @@ def test_nested_validation_errors_are_flattened_to_dotted_paths():
     }
 
 
+def test_an_error_about_a_nested_object_as_a_whole_is_under_its_own_path():
+    error = ValidationError(
+        {
+            "items": {"non_field_errors": ["Expected a list of items."]},
+            "delivery_address": {"non_field_errors": ["Expected a dictionary."]},
+        }
+    )
+    response = exception_handler(error, {})
+    assert response.data["fields"] == {
+        "items": ["Expected a list of items."],
+        "delivery_address": ["Expected a dictionary."],
+    }
+
+
 def test_a_conflict_is_a_409_with_its_own_code():
     response = exception_handler(Conflict("Already reposted."), {})
     assert response.status_code == 409

@@ -41,6 +41,11 @@ class TestReadingAnOrder:
         assert response.json()["id"] == str(order.pk)
         assert response.json()["status"] == "received"
 
+    def test_an_order_is_never_stored_by_shared_caches(self, api_client, place):
+        response = api_client.get(_detail(place()))
+
+        assert set(response["Cache-Control"].split(", ")) == {"private", "no-store"}
+
     def test_an_unknown_id_is_not_found(self, api_client, menu):
         assert api_client.get(f"{URL}{uuid.uuid4()}/").status_code == 404
 

@@ -170,6 +170,23 @@ class TestAnInvalidOrder:
 
         assert list(_errors(api_client.post(URL, body))) == ["items.0.extras.0.quantity"]
 
+    def test_it_rejects_more_than_20_extras_on_an_item(self, api_client, order_body, menu):
+        extras = [{"extra": menu.ham.pk, "quantity": 1}] * 21
+        items = [{"pizza": menu.margherita.pk, "quantity": 1, "extras": extras}]
+
+        errors = _errors(api_client.post(URL, order_body(items=items)))
+
+        assert errors == {"items.0.extras": ["At most 20 extras per item."]}
+
+    def test_items_and_address_of_the_wrong_type_are_named_by_their_own_path(
+        self, api_client, order_body
+    ):
+        body = order_body(items="pizza", delivery_address=["Budapest"])
+
+        errors = _errors(api_client.post(URL, body))
+
+        assert set(errors) == {"items", "delivery_address"}
+
     def test_it_rejects_an_order_without_items(self, api_client, order_body):
         assert list(_errors(api_client.post(URL, order_body(items=[])))) == ["items"]
 
@@ -203,6 +220,38 @@ class TestAnInvalidOrder:
         body["delivery_address"]["country"] = "Hungary"
 
         assert list(_errors(api_client.post(URL, body))) == ["delivery_address.country"]
+
+    def test_a_wrong_phone_number_is_reported_with_the_other_broken_fields(
+        self, api_client, order_body
+    ):
+        body = order_body(customer_name="", phone="12")
+        del body["delivery_address"]["city"]
+
+        errors = _errors(api_client.post(URL, body))
+
+        assert set(errors) == {"customer_name", "phone", "delivery_address.city"}
+
+    def test_a_form_encoded_order_is_refused_as_unsupported(self, api_client, order_body):
+        response = api_client.post(URL, {"customer_name": "Alice"}, format="multipart")
+
+        assert response.status_code == 415
+        assert response.json()["code"] == "unsupported_media_type"
+
+    def test_a_local_phone_number_is_not_blamed_for_a_wrong_country(self, api_client, order_body):
+        body = order_body(phone="06 30 123 4567")
+        body["delivery_address"]["country"] = "Hungary"
+
+        assert list(_errors(api_client.post(URL, body))) == ["delivery_address.country"]
+
+    def test_an_international_phone_number_is_checked_whatever_the_country(
+        self, api_client, order_body
+    ):
+        body = order_body(phone="+36 1")
+        body["delivery_address"]["country"] = "Hungary"
+
+        errors = _errors(api_client.post(URL, body))
+
+        assert set(errors) == {"phone", "delivery_address.country"}
 
     def test_it_reports_every_broken_rule_at_once(self, api_client, order_body, menu):
         items = [

@@ -270,6 +270,13 @@ class TestCreate:
         assert not Record.objects.exists()
         assert not RecordAuditEntry.objects.exists()
 
+    def test_a_past_date_is_reported_with_the_other_invalid_fields(self, client_for, staff):
+        body = {"patient": "nobody", "date_of_treatment": in_days(-1), "doctor": ""}
+
+        response = client_for(staff).post(LIST_URL, body)
+
+        assert set(response.json()["fields"]) == {"patient", "date_of_treatment", "doctor"}
+
     def test_it_requires_the_patient_date_and_doctor(self, client_for, staff):
         response = client_for(staff).post(LIST_URL, {})
 
@@ -322,6 +329,14 @@ class TestStaffList:
         assert response.status_code == 200
         assert response.json()["results"] == []
         assert not RecordAuditEntry.objects.exists()
+
+    def test_a_patient_filter_with_a_nul_character_is_invalid_not_an_error(
+        self, client_for, record, staff
+    ):
+        response = client_for(staff).get(LIST_URL, {"patient": "ali\x00ce"})
+
+        assert response.status_code == 400
+        assert list(response.json()["fields"]) == ["patient"]
 
     def test_a_patient_cannot_filter_their_way_to_others(self, client_for, record, bob):
         response = client_for(bob).get(LIST_URL, {"patient": "alice"})
