@@ -1,6 +1,7 @@
 """Cursor (keyset) pagination: no OFFSET, no COUNT(*), cost independent of depth."""
 
 from rest_framework import pagination
+from rest_framework.exceptions import NotFound, ValidationError
 
 
 class CursorPagination(pagination.CursorPagination):
@@ -14,3 +15,10 @@ class CursorPagination(pagination.CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     ordering = ("-id",)
+
+    def decode_cursor(self, request):
+        # A cursor the client garbled is bad input (400), not a missing page (404).
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({"cursor": [self.invalid_cursor_message]}) from None

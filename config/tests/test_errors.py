@@ -83,3 +83,10 @@ def test_a_request_for_an_unknown_host_is_a_json_400(api_client):
     response = api_client.get("/health/live", HTTP_HOST="evil.example.com")
     assert response.status_code == 400
     assert response.json()["code"] == "bad_request"
+
+
+@pytest.mark.django_db
+def test_a_garbled_cursor_is_a_400_on_the_cursor(api_client):
+    response = api_client.get("/api/pizzas/", {"cursor": "not-a-cursor"})
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"cursor": ["Invalid cursor"]}
