@@ -40,6 +40,15 @@ class FeedPagination(KeysetPagination):
     page_size = 10
 
 
+RETRY_AFTER_HEADER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    response=[429],
+    description="Seconds until midnight UTC, when the daily limit starts again.",
+)
+
+
 def error(description: str) -> OpenApiResponse:
     return OpenApiResponse(response=ERROR_SCHEMA, description=description)
 
@@ -78,6 +87,7 @@ class FollowView(APIView):
             201: OpenApiResponse(ProfileSerializer, description="Followed; their profile."),
             200: OpenApiResponse(ProfileSerializer, description="Already followed."),
             400: error("You cannot follow yourself."),
+            401: error("Not authenticated."),
             404: error("Unknown user."),
         },
     )
@@ -92,7 +102,9 @@ class FollowView(APIView):
             status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    @extend_schema(responses={204: None, 404: error("Unknown user.")})
+    @extend_schema(
+        responses={204: None, 401: error("Not authenticated."), 404: error("Unknown user.")}
+    )
     def delete(self, request: Request, username: str) -> Response:
         """Stop following a user; also 204 when you did not follow them."""
         followee = _followee_get(username)
@@ -192,6 +204,7 @@ class PostListView(generics.ListCreateAPIView):
 
     @extend_schema(
         request=PostCreateSerializer,
+        parameters=[RETRY_AFTER_HEADER],
         responses={
             201: PostSerializer,
             400: error("Invalid text, or an unknown or wrong original."),
