@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotAuthenticated, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -160,6 +161,8 @@ class FollowingListView(_FollowListView):
 @extend_schema(tags=["social"])
 class PostListView(generics.ListCreateAPIView):
     serializer_class = PostSerializer
+    # The API speaks JSON: a form-encoded post is a 415, not a second, undocumented format.
+    parser_classes = [JSONParser]
     pagination_class = FeedPagination
     filter_backends = []
     ordering = NEWEST_FIRST

@@ -29,3 +29,8 @@ def test_the_schema_gives_the_default_and_largest_page_size(schema, path, defaul
         "default": default,
         "maximum": 100,
     }
+
+
+def test_the_schema_documents_a_json_body_only_for_a_new_post(schema):
+    body = schema["paths"]["/api/posts/"]["post"]["requestBody"]
+    assert list(body["content"]) == ["application/json"]
