@@ -108,3 +108,25 @@ def test_simultaneous_unfollows_of_one_follow_take_the_counters_down_once(client
         bob.refresh_from_db()
         assert alice.followers_count == Follow.objects.filter(followee=alice).count() == 1
         assert bob.following_count == 0
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_follows_and_unfollows_both_ways_at_once_never_deadlock_and_keep_the_counters(
+    client_for, alice, bob
+):
+    requests = []
+    for follower, followee in [(alice, bob), (bob, alice)] * (REQUESTS // 4):
+        client = client_for(follower)
+        path = f"/api/users/{followee.username}/follow/"
+        requests += [lambda client=client, path=path: client.post(path)]
+        requests += [lambda client=client, path=path: client.delete(path)]
+
+    statuses = run_together(requests)
+
+    assert set(statuses) <= {200, 201, 204}
+    with reads_from_primary():
+        for user in (alice, bob):
+            user.refresh_from_db()
+            assert user.followers_count == Follow.objects.filter(followee=user).count()
+            assert user.following_count == Follow.objects.filter(follower=user).count()
