@@ -101,6 +101,11 @@ for database in DATABASES.values():
         # start of the next request instead of failing its first query.
         database["CONN_HEALTH_CHECKS"] = True
         database["OPTIONS"].setdefault("connect_timeout", 2)
+    elif database["ENGINE"] == "django.db.backends.sqlite3":
+        # Embedded setup: a transaction takes SQLite's write lock when it begins and waits
+        # for it. A deferred one that reads first (the daily post limit) fails at once
+        # with "database is locked" when another request writes: a 500.
+        database["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 
 DATABASE_ROUTERS = ["config.database_router.PrimaryReplicaRouter"]
 # After a client writes, its reads go to the primary for this long: longer than the

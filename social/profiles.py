@@ -5,8 +5,8 @@ once its transaction commits, read from the primary. Writing rather than deletin
 matters with replicas: after a delete, the next reader could fill the cache from a
 replica that has not replayed the write yet and keep the old counts for the whole
 timeout. Readers only ``add`` (never overwrite a writer's fresher entry). Changes
-made by the users app (a new name) are not announced here: ``PROFILE_CACHE_SECONDS``
-bounds how long they take to show.
+made by the users app (a new name, a deleted account) reach the cache the same way,
+through the receivers in ``social.signals``.
 """
 
 from collections.abc import Iterable
@@ -53,6 +53,11 @@ def profiles_refresh_on_commit(*, user_ids: Iterable[int]) -> None:
     """After the current transaction commits, cache these users' fresh profiles."""
     user_ids = set(user_ids)
     transaction.on_commit(lambda: _refresh(user_ids))
+
+
+def profile_forget_on_commit(*, username: str) -> None:
+    """After the current transaction commits, drop this user's cached profile."""
+    transaction.on_commit(lambda: cache.delete(_cache_key(username)))
 
 
 def _refresh(user_ids: set[int]) -> None:

@@ -39,6 +39,16 @@ def follow_create(*, follower: User, followee: User) -> tuple[Follow, bool]:
 @transaction.atomic
 def follow_delete(*, follower: User, followee: User) -> bool:
     """Stop following; True if there was a follow. Counters move in the delete signal."""
+    # The delete signal fires for every row the delete collected, even one that a
+    # parallel unfollow removed first: with both users locked, the second unfollow
+    # collects nothing instead of taking the counters down twice. Locked in primary-key
+    # order, like the counter updates, so that no follow or unfollow can deadlock with it.
+    list(
+        User.objects.select_for_update(no_key=True)
+        .filter(pk__in=[follower.pk, followee.pk])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
     return deleted > 0
 

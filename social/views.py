@@ -5,6 +5,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import NotAuthenticated, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -38,6 +39,15 @@ TRENDING_ORDERING = ("-repost_count", "-created_at", "-id")
 
 class FeedPagination(KeysetPagination):
     page_size = 10
+
+
+RETRY_AFTER_HEADER = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    response=[429],
+    description="Seconds until midnight UTC, when the daily limit starts again.",
+)
 
 
 def error(description: str) -> OpenApiResponse:
@@ -78,6 +88,7 @@ class FollowView(APIView):
             201: OpenApiResponse(ProfileSerializer, description="Followed; their profile."),
             200: OpenApiResponse(ProfileSerializer, description="Already followed."),
             400: error("You cannot follow yourself."),
+            401: error("Not authenticated."),
             404: error("Unknown user."),
         },
     )
@@ -92,7 +103,9 @@ class FollowView(APIView):
             status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    @extend_schema(responses={204: None, 404: error("Unknown user.")})
+    @extend_schema(
+        responses={204: None, 401: error("Not authenticated."), 404: error("Unknown user.")}
+    )
     def delete(self, request: Request, username: str) -> Response:
         """Stop following a user; also 204 when you did not follow them."""
         followee = _followee_get(username)
@@ -148,6 +161,8 @@ class FollowingListView(_FollowListView):
 @extend_schema(tags=["social"])
 class PostListView(generics.ListCreateAPIView):
     serializer_class = PostSerializer
+    # The API speaks JSON: a form-encoded post is a 415, not a second, undocumented format.
+    parser_classes = [JSONParser]
     pagination_class = FeedPagination
     filter_backends = []
     ordering = NEWEST_FIRST
@@ -192,6 +207,7 @@ class PostListView(generics.ListCreateAPIView):
 
     @extend_schema(
         request=PostCreateSerializer,
+        parameters=[RETRY_AFTER_HEADER],
         responses={
             201: PostSerializer,
             400: error("Invalid text, or an unknown or wrong original."),

@@ -192,3 +192,12 @@ def test_a_nul_byte_in_the_text_is_a_field_error(client_for, alice):
     response = client_for(alice).post("/api/posts/", {"content": "a\x00b"})
     assert response.status_code == 400
     assert "content" in response.json()["fields"]
+
+
+@pytest.mark.django_db
+def test_a_post_sent_as_form_data_is_a_415(client_for, alice):
+    response = client_for(alice).post("/api/posts/", {"content": "hello"}, format="multipart")
+
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+    assert not alice.posts.exists()

@@ -13,7 +13,7 @@ from django.db import connection
 
 from config.database_router import reads_from_primary
 from social.models import Follow, Post
-from social.services import post_create
+from social.services import follow_create, post_create
 from users.tests.factories import UserFactory
 
 REQUESTS = 20
@@ -87,3 +87,46 @@ def test_20_simultaneous_reposts_of_one_post_count_exactly(client_for, alice):
     with reads_from_primary():
         original.refresh_from_db()
         assert original.repost_count == original.derived.count() == REQUESTS
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_simultaneous_unfollows_of_one_follow_take_the_counters_down_once(client_for, alice, bob):
+    carol = UserFactory(username="carol")
+    follow_create(follower=bob, followee=alice)
+    follow_create(follower=carol, followee=alice)
+    clients = [client_for(bob) for _ in range(REQUESTS)]
+    requests = [
+        lambda client=client: client.delete("/api/users/alice/follow/") for client in clients
+    ]
+
+    statuses = run_together(requests)
+
+    assert statuses == {204: len(clients)}
+    with reads_from_primary():
+        alice.refresh_from_db()
+        bob.refresh_from_db()
+        assert alice.followers_count == Follow.objects.filter(followee=alice).count() == 1
+        assert bob.following_count == 0
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_follows_and_unfollows_both_ways_at_once_never_deadlock_and_keep_the_counters(
+    client_for, alice, bob
+):
+    requests = []
+    for follower, followee in [(alice, bob), (bob, alice)] * (REQUESTS // 4):
+        client = client_for(follower)
+        path = f"/api/users/{followee.username}/follow/"
+        requests += [lambda client=client, path=path: client.post(path)]
+        requests += [lambda client=client, path=path: client.delete(path)]
+
+    statuses = run_together(requests)
+
+    assert set(statuses) <= {200, 201, 204}
+    with reads_from_primary():
+        for user in (alice, bob):
+            user.refresh_from_db()
+            assert user.followers_count == Follow.objects.filter(followee=user).count()
+            assert user.following_count == Follow.objects.filter(follower=user).count()

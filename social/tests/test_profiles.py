@@ -62,3 +62,27 @@ def test_a_new_post_and_its_deletion_refresh_the_authors_cached_profile(
     with django_capture_on_commit_callbacks(execute=True):
         post.delete()
     assert api_client.get("/api/users/alice/").json()["posts_count"] == 0
+
+
+@pytest.mark.django_db
+def test_a_new_name_shows_on_the_cached_profile_at_once(
+    api_client, client_for, alice, django_capture_on_commit_callbacks
+):
+    api_client.get("/api/users/alice/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(alice).patch("/api/auth/me", {"first_name": "Alicia"})
+
+    assert api_client.get("/api/users/alice/").json()["name"] == "Alicia Author"
+
+
+@pytest.mark.django_db
+def test_a_deleted_account_has_no_profile_at_once(
+    api_client, alice, django_capture_on_commit_callbacks
+):
+    api_client.get("/api/users/alice/")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        alice.delete()
+
+    assert api_client.get("/api/users/alice/").status_code == 404
