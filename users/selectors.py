@@ -17,8 +17,9 @@ BIRTHDAYS_TODAY_VERSION_KEY = "users:birthdays-today:version"
 
 
 def user_get_by_username(*, username: str) -> User:
-    """The account with this username, ignoring case; ``NotFound`` otherwise."""
-    user = User.objects.with_username(username).first()
+    """The active account with this username, ignoring case; ``NotFound`` otherwise
+    (a deactivated account is gone for every app, as it is from the user list)."""
+    user = User.objects.with_username(username).filter(is_active=True).first()
     if user is None:
         raise NotFound("No user with this username.")
     return user

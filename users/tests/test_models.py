@@ -2,7 +2,9 @@ import pytest
 from django.db import connection
 from django.db.models import F
 
+from config.api.errors import NotFound
 from users.models import User
+from users.selectors import user_get_by_username
 
 
 def test_saving_a_user_read_earlier_keeps_the_counters_moved_since(alice):
@@ -39,3 +41,10 @@ def test_a_username_lookup_can_use_the_unique_index(alice):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
     assert "user_username_ci_unique" in plan
+
+
+def test_a_deactivated_account_is_not_found_by_its_username(alice):
+    alice.is_active = False
+    alice.save()
+    with pytest.raises(NotFound):
+        user_get_by_username(username="alice")
