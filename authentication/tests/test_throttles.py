@@ -62,6 +62,50 @@ def test_another_ip_is_not_throttled_by_the_first(api_client):
 
 
 @pytest.mark.django_db
+def test_a_client_cannot_escape_the_ip_limit_with_a_forged_forwarded_for_header(api_client):
+    for number in range(LOGIN_IP_RATE):
+        api_client.post(
+            "/api/auth/login",
+            {"login": f"user{number}", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{number}",
+        )
+
+    response = api_client.post(
+        "/api/auth/login",
+        {"login": "last", "password": "wrong"},
+        HTTP_X_FORWARDED_FOR="203.0.113.250",
+    )
+
+    assert_throttled(response)
+
+
+@pytest.mark.django_db
+def test_behind_the_load_balancer_the_ip_it_saw_is_the_one_throttled(api_client, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    for number in range(LOGIN_IP_RATE):
+        # The load balancer appends the address it saw to whatever the client sent.
+        api_client.post(
+            "/api/auth/login",
+            {"login": f"user{number}", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{number}, 198.51.100.7",
+        )
+
+    other = api_client.post(
+        "/api/auth/login",
+        {"login": "last", "password": "wrong"},
+        HTTP_X_FORWARDED_FOR="198.51.100.8",
+    )
+    same = api_client.post(
+        "/api/auth/login",
+        {"login": "last", "password": "wrong"},
+        HTTP_X_FORWARDED_FOR="203.0.113.250, 198.51.100.7",
+    )
+
+    assert other.status_code == 401
+    assert_throttled(same)
+
+
+@pytest.mark.django_db
 def test_password_requests_on_one_email_are_throttled_across_both_endpoints(api_client):
     email = "alice@example.com"
     for _ in range(PASSWORD_ACCOUNT_RATE - 1):
