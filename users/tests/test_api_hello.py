@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from rest_framework.test import APIClient
 
 from users.models import User
 from users.tests.factories import UserFactory
@@ -94,6 +95,19 @@ def test_a_trailing_slash_is_not_redirected(api_client, path):
 
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/hello/Zoe/", "/hello/", "/hello"])
+def test_a_put_beside_the_greeting_is_a_json_404_not_a_redirect_or_a_csrf_failure(path):
+    # A browser-like client that enforces CSRF, as the live server does.
+    client = APIClient(enforce_csrf_checks=True)
+
+    response = client.put(path, {"dateOfBirth": "1990-05-01"}, format="json")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert not User.objects.exists()
 
 
 @pytest.mark.django_db
