@@ -43,10 +43,11 @@ class BirthdaysPagination(pagination.PageNumberPagination):
     max_page_size = 100
 
 
-class BirthdaysTodayView(generics.GenericAPIView):
+class BirthdaysTodayView(generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = BirthdayUserSerializer
     pagination_class = BirthdaysPagination
+    filter_backends = ()
 
     @extend_schema(
         operation_id="birthdays_today",
@@ -56,9 +57,11 @@ class BirthdaysTodayView(generics.GenericAPIView):
             "midnight UTC and recomputed when a date of birth changes."
         ),
     )
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.birthdays_today_list())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> list[dict]:
+        return selectors.birthdays_today_list()
 
 
 class GreetingView(APIView):

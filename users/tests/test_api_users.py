@@ -203,3 +203,14 @@ def test_the_birthdays_of_today_are_paginated(api_client, freeze_today):
     assert body["count"] == 3
     assert len(body["results"]) == 2
     assert body["next"] is not None
+
+
+def test_the_schema_shows_the_birthdays_of_the_day_as_a_paginated_list(api_client):
+    schema = api_client.get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/birthdays/today/"]["get"]
+
+    reference = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    page = schema["components"]["schemas"][reference.rsplit("/", 1)[-1]]
+    assert set(page["properties"]) == {"count", "next", "previous", "results"}
+    assert page["properties"]["results"]["items"] == {"$ref": "#/components/schemas/BirthdayUser"}
+    assert {"page", "page_size"} <= {parameter["name"] for parameter in operation["parameters"]}
