@@ -32,6 +32,21 @@ def test_logins_on_one_account_are_throttled_whatever_the_spelling(api_client, a
     assert_throttled(response)
 
 
+def test_logging_in_by_username_and_by_email_counts_against_one_account(api_client, alice):
+    for attempt in range(LOGIN_ACCOUNT_RATE):
+        login = "alice" if attempt % 2 else alice.email.upper()
+        api_client.post("/api/auth/login", {"login": login, "password": "wrong"})
+
+    response = api_client.post(
+        "/api/auth/login", {"login": alice.email, "password": DEFAULT_PASSWORD}
+    )
+
+    assert_throttled(response)
+    assert_throttled(
+        api_client.post("/api/auth/login", {"login": "alice", "password": DEFAULT_PASSWORD})
+    )
+
+
 def test_another_account_is_not_throttled_by_the_first(api_client, alice, bob):
     for _ in range(LOGIN_ACCOUNT_RATE):
         api_client.post("/api/auth/login", {"login": "alice", "password": "wrong"})
