@@ -18,6 +18,13 @@ from users.serializers import (
     UserListSerializer,
 )
 
+# The body of every error, as the schema post-processing hook of config.api.errors names it.
+ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
+
+
+def error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(response=ERROR_SCHEMA, description=description)
+
 
 class NewestUsersFirst(CursorPagination):
     ordering = ("-date_joined", "-id")
@@ -72,7 +79,10 @@ class GreetingView(APIView):
 
     @extend_schema(
         operation_id="hello_read",
-        responses={200: GreetingSerializer},
+        responses={
+            200: GreetingSerializer,
+            404: error("Unknown name, or no date of birth given."),
+        },
         description=(
             "`Hello, <username>! Your birthday is in N day(s)`, or "
             "`Hello, <username>! Happy birthday!` on the day (UTC), with the name as "
@@ -87,7 +97,12 @@ class GreetingView(APIView):
     @extend_schema(
         operation_id="hello_update",
         request=GreetingUpdateSerializer,
-        responses={204: OpenApiResponse(description="Saved; no body.")},
+        responses={
+            204: OpenApiResponse(description="Saved; no body."),
+            400: error("A name that is not letters only, or a date not before today."),
+            401: error("The name belongs to an account that can log in: log in as it."),
+            403: error("The name belongs to another account that can log in."),
+        },
         description=(
             "Saves the date of birth of `username`, creating an account without email or "
             "password when the name is free. 400 for a name that is not letters only or "

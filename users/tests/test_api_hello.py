@@ -194,3 +194,13 @@ def test_an_account_with_digits_in_its_name_is_greeted_too(api_client, client_fo
 
     assert api_client.get("/hello/user7").json() == {"message": "Hello, User7! Happy birthday!"}
     assert put_birthday(client_for(user7), "User7", "1990-05-01").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("method", "statuses"),
+    [("get", {"200", "404"}), ("put", {"204", "400", "401", "403"})],
+)
+def test_the_schema_names_the_error_statuses_of_the_greeting(api_client, method, statuses):
+    schema = api_client.get("/api/schema/?format=json").json()
+
+    assert statuses <= set(schema["paths"]["/hello/{username}"][method]["responses"])
