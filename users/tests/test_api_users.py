@@ -50,6 +50,14 @@ def test_q_matches_usernames_and_names_ignoring_case(api_client, alice, bob, car
     assert usernames(response) == expected
 
 
+@pytest.mark.django_db
+def test_a_search_of_thousands_of_words_is_a_400_not_a_500(api_client):
+    response = api_client.get("/api/users/", {"q": " ".join(["a"] * 3000)})
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["q"]
+
+
 def test_it_filters_by_user_type(api_client, alice):
     UserFactory(username="acme", user_type=User.UserType.BRAND)
 
