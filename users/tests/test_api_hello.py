@@ -87,7 +87,7 @@ def test_an_account_without_a_date_of_birth_is_not_found_either(api_client, alic
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/hello/Zoe/", "/hello/"])
+@pytest.mark.parametrize("path", ["/hello/Zoe/", "/hello/", "/hello"])
 def test_a_trailing_slash_is_not_redirected(api_client, path):
     UserFactory(username="Zoe", date_of_birth=date(1990, 5, 1))
 
