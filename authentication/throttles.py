@@ -27,6 +27,10 @@ class _AccountThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view) -> str | None:
         value = request.data.get(self.field) if isinstance(request.data, Mapping) else None
+        # DRF's CharField also takes a JSON number as its text: {"login": 123} names
+        # the account "123" and must count against it.
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
         if not isinstance(value, str) or not value.strip():
             return None  # nothing to key on: the serializer rejects the request
         account = self.account_key(value.strip()).lower()

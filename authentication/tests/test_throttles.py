@@ -6,7 +6,7 @@ from authentication.throttles import (
     PasswordAccountThrottle,
     PasswordIPThrottle,
 )
-from users.tests.factories import DEFAULT_PASSWORD
+from users.tests.factories import DEFAULT_PASSWORD, UserFactory
 
 # Requests allowed per period, as configured in settings.
 LOGIN_ACCOUNT_RATE = LoginAccountThrottle().num_requests
@@ -45,6 +45,17 @@ def test_logging_in_by_username_and_by_email_counts_against_one_account(api_clie
     assert_throttled(
         api_client.post("/api/auth/login", {"login": "alice", "password": DEFAULT_PASSWORD})
     )
+
+
+@pytest.mark.django_db
+def test_a_login_sent_as_a_json_number_counts_against_that_account(api_client):
+    UserFactory(username="2021")
+    for _ in range(LOGIN_ACCOUNT_RATE):
+        api_client.post("/api/auth/login", {"login": 2021, "password": "wrong"})
+
+    response = api_client.post("/api/auth/login", {"login": "2021", "password": DEFAULT_PASSWORD})
+
+    assert_throttled(response)
 
 
 def test_another_account_is_not_throttled_by_the_first(api_client, alice, bob):
