@@ -121,6 +121,8 @@ def test_a_put_beside_the_greeting_is_a_json_404_not_a_redirect_or_a_csrf_failur
         ("Zoe", "2021-03-26", "dateOfBirth"),
         ("Zoe", "1990-02-30", "dateOfBirth"),
         ("Zoe", "01/05/1990", "dateOfBirth"),
+        ("Zoe", "1990-5-1", "dateOfBirth"),
+        ("Zoe", " 1990-05-01", "dateOfBirth"),
         ("Zoe", "", "dateOfBirth"),
     ],
 )
