@@ -77,7 +77,8 @@ class PasswordForgotSerializer(serializers.Serializer):
 class PasswordResetSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     code = serializers.RegexField(
-        r"^\d{6}\Z",
+        # [0-9], not \d: other scripts' digits are not a code.
+        r"^[0-9]{6}\Z",
         error_messages={"invalid": "The code has six digits."},
         help_text="The six digits mailed by /api/auth/password/forgot.",
     )

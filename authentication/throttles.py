@@ -11,6 +11,8 @@ from collections.abc import Mapping
 
 from rest_framework.throttling import SimpleRateThrottle
 
+from users.models import User
+
 
 class _IPThrottle(SimpleRateThrottle):
     def get_cache_key(self, request, view) -> str:
@@ -25,11 +27,19 @@ class _AccountThrottle(SimpleRateThrottle):
 
     def get_cache_key(self, request, view) -> str | None:
         value = request.data.get(self.field) if isinstance(request.data, Mapping) else None
+        # DRF's CharField also takes a JSON number as its text: {"login": 123} names
+        # the account "123" and must count against it.
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            value = str(value)
         if not isinstance(value, str) or not value.strip():
             return None  # nothing to key on: the serializer rejects the request
+        account = self.account_key(value.strip()).lower()
         # Hashed: a cache key of bounded length that does not store the address.
-        ident = hashlib.sha256(value.strip().lower().encode()).hexdigest()
+        ident = hashlib.sha256(account.encode()).hexdigest()
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def account_key(self, value: str) -> str:
+        return value
 
 
 class LoginIPThrottle(_IPThrottle):
@@ -39,6 +49,14 @@ class LoginIPThrottle(_IPThrottle):
 class LoginAccountThrottle(_AccountThrottle):
     scope = "login_account"
     field = "login"
+
+    def account_key(self, value: str) -> str:
+        """The username of the account an email logs in to: trying a username and
+        then its email must not give twice the attempts."""
+        if "@" not in value:
+            return value
+        username = User.objects.filter(email__iexact=value).values_list("username", flat=True)
+        return username.first() or value
 
 
 class PasswordIPThrottle(_IPThrottle):

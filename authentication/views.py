@@ -27,6 +27,21 @@ from authentication.throttles import (
 )
 from users.services import user_update
 
+# The body of every error, as the schema post-processing hook of config.api.errors names it.
+ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
+
+
+def error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(response=ERROR_SCHEMA, description=description)
+
+
+INVALID_INPUT = error("Invalid input; `fields` says which and why.")
+NOT_AUTHENTICATED = error("No valid access token.")
+THROTTLED = error(
+    "Too many attempts from this IP or on this account; the `Retry-After` header gives "
+    "the seconds to wait."
+)
+
 
 class AuthenticationView(APIView):
     """Base of these views: every 401 names the scheme to use (``WWW-Authenticate``),
@@ -61,7 +76,7 @@ class SignupView(PublicView):
     @extend_schema(
         operation_id="auth_signup",
         request=SignupSerializer,
-        responses={201: SessionSerializer},
+        responses={201: SessionSerializer, 400: INVALID_INPUT},
         description="Create an account and log it in.",
     )
     def post(self, request: Request) -> Response:
@@ -77,7 +92,12 @@ class LoginView(PublicView):
     @extend_schema(
         operation_id="auth_login",
         request=LoginSerializer,
-        responses={200: SessionSerializer},
+        responses={
+            200: SessionSerializer,
+            400: INVALID_INPUT,
+            401: error("Wrong login or password (one answer for both)."),
+            429: THROTTLED,
+        },
         description=(
             "`login` is a username or an email. 401 for a wrong login or password (one "
             "answer for both); 429 with `Retry-After` after too many attempts from one IP "
@@ -95,7 +115,11 @@ class RefreshView(PublicView):
     @extend_schema(
         operation_id="auth_refresh",
         request=RefreshSerializer,
-        responses={200: TokenPairSerializer},
+        responses={
+            200: TokenPairSerializer,
+            400: INVALID_INPUT,
+            401: error("Invalid, expired, already used or logged-out refresh token."),
+        },
         description=(
             "A new pair; the refresh token sent stops working. 401 for an invalid, "
             "expired, already used or logged-out refresh token."
@@ -112,7 +136,11 @@ class LogoutView(AuthenticationView):
     @extend_schema(
         operation_id="auth_logout",
         request=RefreshSerializer,
-        responses={204: OpenApiResponse(description="That refresh token stopped working.")},
+        responses={
+            204: OpenApiResponse(description="That refresh token stopped working."),
+            400: error("Not a valid refresh token of yours."),
+            401: NOT_AUTHENTICATED,
+        },
         description=(
             "Revoke one of your refresh tokens (the access token lives on until it "
             "expires, minutes later). Revoking it again is fine."
@@ -126,14 +154,17 @@ class LogoutView(AuthenticationView):
 
 
 class MeView(AuthenticationView):
-    @extend_schema(operation_id="auth_me_read", responses={200: AccountSerializer})
+    @extend_schema(
+        operation_id="auth_me_read",
+        responses={200: AccountSerializer, 401: NOT_AUTHENTICATED},
+    )
     def get(self, request: Request) -> Response:
         return Response(AccountSerializer(request.user).data)
 
     @extend_schema(
         operation_id="auth_me_update",
         request=AccountUpdateSerializer,
-        responses={200: AccountSerializer},
+        responses={200: AccountSerializer, 400: INVALID_INPUT, 401: NOT_AUTHENTICATED},
         description="Change your names, email, user type or date of birth.",
     )
     def patch(self, request: Request) -> Response:
@@ -150,7 +181,9 @@ class PasswordForgotView(PublicView):
         operation_id="auth_password_forgot",
         request=PasswordForgotSerializer,
         responses={
-            202: OpenApiResponse(description="Accepted, whether the email is known or not.")
+            202: OpenApiResponse(description="Accepted, whether the email is known or not."),
+            400: INVALID_INPUT,
+            429: THROTTLED,
         },
         description=(
             "Mails a six-digit code, valid 300 s, to the account with this email, if any. "
@@ -171,7 +204,9 @@ class PasswordResetView(PublicView):
         operation_id="auth_password_reset",
         request=PasswordResetSerializer,
         responses={
-            204: OpenApiResponse(description="Password changed; every refresh token revoked.")
+            204: OpenApiResponse(description="Password changed; every refresh token revoked."),
+            400: error("Wrong, expired or used code, or a password the validators refuse."),
+            429: THROTTLED,
         },
         description=(
             "400 for a wrong, expired or used code, for any code after 5 wrong tries, and "

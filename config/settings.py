@@ -187,6 +187,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.errors.exception_handler",
+    # The proxies in front of the app (the load balancer: 1). Throttles take the client
+    # IP that many hops from the end of X-Forwarded-For; with 0 they take the socket's
+    # address. Unset, DRF would trust the whole header and a client could pick its IP.
+    "NUM_PROXIES": env_int("DJANGO_TRUSTED_PROXIES", 0),
     "DEFAULT_THROTTLE_RATES": {
         "login_ip": env_str("THROTTLE_LOGIN_IP", "20/min"),
         "login_account": env_str("THROTTLE_LOGIN_ACCOUNT", "10/min"),

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from users.models import User
-from users.services import birthdays_today_invalidate
+from users.services import BIRTHDAY_LIST_FIELDS, birthdays_today_invalidate
 
 
 @admin.register(User)
@@ -51,8 +51,8 @@ class UserAdmin(DjangoUserAdmin):
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         # The admin form saves the whole account itself: it tells the cached
-        # birthdays of the day when a date of birth changed.
-        if "date_of_birth" in form.changed_data:
+        # birthdays of the day when something they show or filter on changed.
+        if {"date_of_birth", *BIRTHDAY_LIST_FIELDS} & set(form.changed_data):
             birthdays_today_invalidate()
 
     def delete_model(self, request, obj) -> None:

@@ -1,9 +1,13 @@
 """What the users endpoints show of an account, and the greeting's body."""
 
+import re
+
 from rest_framework import serializers
 
 from users.birthdays import validate_date_of_birth
 from users.models import User
+
+LEGACY_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class UserListSerializer(serializers.ModelSerializer):
@@ -38,9 +42,18 @@ class BirthdayUserSerializer(serializers.Serializer):
     user_type = serializers.ChoiceField(choices=User.UserType.choices)
 
 
+class LegacyDateField(serializers.DateField):
+    """Exactly ``YYYY-MM-DD``: strptime alone would also take "1990-5-1"."""
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not LEGACY_DATE.fullmatch(value):
+            self.fail("invalid", format="YYYY-MM-DD")
+        return super().to_internal_value(value)
+
+
 class GreetingUpdateSerializer(serializers.Serializer):
     # Spelled as the legacy contract spells it.
-    dateOfBirth = serializers.DateField(
+    dateOfBirth = LegacyDateField(
         input_formats=["%Y-%m-%d"],
         validators=[validate_date_of_birth],
         help_text="YYYY-MM-DD, before today (UTC).",

@@ -16,6 +16,9 @@ from users.selectors import birthdays_today_new_version
 # The legacy greeting accepts names of letters only (accounts may also have digits).
 GREETING_USERNAME = re.compile(r"[A-Za-z]+")
 USER_EDITABLE_FIELDS = frozenset({"first_name", "last_name", "email", "user_type", "date_of_birth"})
+# What the cached birthdays of the day show of an account, or decide by, besides the
+# date of birth: a change of one of them must not wait until midnight to show.
+BIRTHDAY_LIST_FIELDS = frozenset({"username", "first_name", "last_name", "user_type", "is_active"})
 
 
 class AccountProtected(ApplicationError):
@@ -129,6 +132,9 @@ def user_update(*, user: User, data: dict[str, Any]) -> User:
         _check_email_is_free(changes["email"], exclude=user)
     if "date_of_birth" in changes:
         user_date_of_birth_set(user=user, date_of_birth=changes.pop("date_of_birth"))
+    changed = {field for field, value in changes.items() if getattr(user, field) != value}
+    if changed & BIRTHDAY_LIST_FIELDS and user.date_of_birth is not None:
+        birthdays_today_invalidate()
     for field, value in changes.items():
         setattr(user, field, value)
     if changes:

@@ -18,6 +18,13 @@ from users.serializers import (
     UserListSerializer,
 )
 
+# The body of every error, as the schema post-processing hook of config.api.errors names it.
+ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
+
+
+def error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(response=ERROR_SCHEMA, description=description)
+
 
 class NewestUsersFirst(CursorPagination):
     ordering = ("-date_joined", "-id")
@@ -43,10 +50,11 @@ class BirthdaysPagination(pagination.PageNumberPagination):
     max_page_size = 100
 
 
-class BirthdaysTodayView(generics.GenericAPIView):
+class BirthdaysTodayView(generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = BirthdayUserSerializer
     pagination_class = BirthdaysPagination
+    filter_backends = ()
 
     @extend_schema(
         operation_id="birthdays_today",
@@ -56,9 +64,11 @@ class BirthdaysTodayView(generics.GenericAPIView):
             "midnight UTC and recomputed when a date of birth changes."
         ),
     )
-    def get(self, request: Request) -> Response:
-        page = self.paginate_queryset(selectors.birthdays_today_list())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+    def get(self, request: Request, *args, **kwargs) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> list[dict]:
+        return selectors.birthdays_today_list()
 
 
 class GreetingView(APIView):
@@ -69,7 +79,10 @@ class GreetingView(APIView):
 
     @extend_schema(
         operation_id="hello_read",
-        responses={200: GreetingSerializer},
+        responses={
+            200: GreetingSerializer,
+            404: error("Unknown name, or no date of birth given."),
+        },
         description=(
             "`Hello, <username>! Your birthday is in N day(s)`, or "
             "`Hello, <username>! Happy birthday!` on the day (UTC), with the name as "
@@ -84,7 +97,12 @@ class GreetingView(APIView):
     @extend_schema(
         operation_id="hello_update",
         request=GreetingUpdateSerializer,
-        responses={204: OpenApiResponse(description="Saved; no body.")},
+        responses={
+            204: OpenApiResponse(description="Saved; no body."),
+            400: error("A name that is not letters only, or a date not before today."),
+            401: error("The name belongs to an account that can log in: log in as it."),
+            403: error("The name belongs to another account that can log in."),
+        },
         description=(
             "Saves the date of birth of `username`, creating an account without email or "
             "password when the name is free. 400 for a name that is not letters only or "

@@ -114,3 +114,19 @@ def test_removing_the_date_of_birth_refreshes_the_birthdays_of_today(
         client_for(zed).patch("/api/auth/me", {"date_of_birth": None})
 
     assert api_client.get("/api/birthdays/today/").json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_a_new_name_shows_at_once_in_the_birthdays_of_today(
+    client_for, api_client, django_capture_on_commit_callbacks
+):
+    zed = UserFactory(
+        username="zed", first_name="Zed", last_name="", date_of_birth=date(1990, 3, 25)
+    )
+    assert api_client.get("/api/birthdays/today/").json()["results"][0]["name"] == "Zed"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(zed).patch("/api/auth/me", {"first_name": "Zedd", "user_type": "brand"})
+
+    rows = api_client.get("/api/birthdays/today/").json()["results"]
+    assert [(row["name"], row["user_type"]) for row in rows] == [("Zedd", "brand")]

@@ -6,7 +6,7 @@ from authentication.throttles import (
     PasswordAccountThrottle,
     PasswordIPThrottle,
 )
-from users.tests.factories import DEFAULT_PASSWORD
+from users.tests.factories import DEFAULT_PASSWORD, UserFactory
 
 # Requests allowed per period, as configured in settings.
 LOGIN_ACCOUNT_RATE = LoginAccountThrottle().num_requests
@@ -28,6 +28,32 @@ def test_logins_on_one_account_are_throttled_whatever_the_spelling(api_client, a
         api_client.post("/api/auth/login", {"login": login, "password": "wrong"})
 
     response = api_client.post("/api/auth/login", {"login": "Alice", "password": DEFAULT_PASSWORD})
+
+    assert_throttled(response)
+
+
+def test_logging_in_by_username_and_by_email_counts_against_one_account(api_client, alice):
+    for attempt in range(LOGIN_ACCOUNT_RATE):
+        login = "alice" if attempt % 2 else alice.email.upper()
+        api_client.post("/api/auth/login", {"login": login, "password": "wrong"})
+
+    response = api_client.post(
+        "/api/auth/login", {"login": alice.email, "password": DEFAULT_PASSWORD}
+    )
+
+    assert_throttled(response)
+    assert_throttled(
+        api_client.post("/api/auth/login", {"login": "alice", "password": DEFAULT_PASSWORD})
+    )
+
+
+@pytest.mark.django_db
+def test_a_login_sent_as_a_json_number_counts_against_that_account(api_client):
+    UserFactory(username="2021")
+    for _ in range(LOGIN_ACCOUNT_RATE):
+        api_client.post("/api/auth/login", {"login": 2021, "password": "wrong"})
+
+    response = api_client.post("/api/auth/login", {"login": "2021", "password": DEFAULT_PASSWORD})
 
     assert_throttled(response)
 
@@ -59,6 +85,50 @@ def test_another_ip_is_not_throttled_by_the_first(api_client):
     )
 
     assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_client_cannot_escape_the_ip_limit_with_a_forged_forwarded_for_header(api_client):
+    for number in range(LOGIN_IP_RATE):
+        api_client.post(
+            "/api/auth/login",
+            {"login": f"user{number}", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{number}",
+        )
+
+    response = api_client.post(
+        "/api/auth/login",
+        {"login": "last", "password": "wrong"},
+        HTTP_X_FORWARDED_FOR="203.0.113.250",
+    )
+
+    assert_throttled(response)
+
+
+@pytest.mark.django_db
+def test_behind_the_load_balancer_the_ip_it_saw_is_the_one_throttled(api_client, settings):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    for number in range(LOGIN_IP_RATE):
+        # The load balancer appends the address it saw to whatever the client sent.
+        api_client.post(
+            "/api/auth/login",
+            {"login": f"user{number}", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{number}, 198.51.100.7",
+        )
+
+    other = api_client.post(
+        "/api/auth/login",
+        {"login": "last", "password": "wrong"},
+        HTTP_X_FORWARDED_FOR="198.51.100.8",
+    )
+    same = api_client.post(
+        "/api/auth/login",
+        {"login": "last", "password": "wrong"},
+        HTTP_X_FORWARDED_FOR="203.0.113.250, 198.51.100.7",
+    )
+
+    assert other.status_code == 401
+    assert_throttled(same)
 
 
 @pytest.mark.django_db

@@ -60,6 +60,23 @@ def test_an_admin_edit_of_a_date_of_birth_refreshes_the_birthdays_of_today(
     assert [row["username"] for row in rows] == ["zed"]
 
 
+def test_deactivating_an_account_in_the_admin_takes_it_off_the_birthdays_of_today(
+    admin_client_for_boss, api_client, freeze_today, django_capture_on_commit_callbacks
+):
+    freeze_today(date(2021, 3, 25))
+    zed = UserFactory(username="zed", email="", date_of_birth=date(1990, 3, 25))
+    assert api_client.get("/api/birthdays/today/").json()["count"] == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client_for_boss.post(
+            f"/admin/users/user/{zed.pk}/change/",
+            {"username": "zed", "user_type": "person", "date_of_birth": "1990-03-25"},
+        )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert api_client.get("/api/birthdays/today/").json()["count"] == 0
+
+
 def test_the_admin_refuses_a_date_of_birth_that_is_not_in_the_past(
     admin_client_for_boss, freeze_today
 ):

@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from rest_framework.test import APIClient
 
 from users.models import User
 from users.tests.factories import UserFactory
@@ -86,7 +87,7 @@ def test_an_account_without_a_date_of_birth_is_not_found_either(api_client, alic
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("path", ["/hello/Zoe/", "/hello/"])
+@pytest.mark.parametrize("path", ["/hello/Zoe/", "/hello/", "/hello"])
 def test_a_trailing_slash_is_not_redirected(api_client, path):
     UserFactory(username="Zoe", date_of_birth=date(1990, 5, 1))
 
@@ -94,6 +95,19 @@ def test_a_trailing_slash_is_not_redirected(api_client, path):
 
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/hello/Zoe/", "/hello/", "/hello"])
+def test_a_put_beside_the_greeting_is_a_json_404_not_a_redirect_or_a_csrf_failure(path):
+    # A browser-like client that enforces CSRF, as the live server does.
+    client = APIClient(enforce_csrf_checks=True)
+
+    response = client.put(path, {"dateOfBirth": "1990-05-01"}, format="json")
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert not User.objects.exists()
 
 
 @pytest.mark.django_db
@@ -107,6 +121,8 @@ def test_a_trailing_slash_is_not_redirected(api_client, path):
         ("Zoe", "2021-03-26", "dateOfBirth"),
         ("Zoe", "1990-02-30", "dateOfBirth"),
         ("Zoe", "01/05/1990", "dateOfBirth"),
+        ("Zoe", "1990-5-1", "dateOfBirth"),
+        ("Zoe", " 1990-05-01", "dateOfBirth"),
         ("Zoe", "", "dateOfBirth"),
     ],
 )
@@ -180,3 +196,13 @@ def test_an_account_with_digits_in_its_name_is_greeted_too(api_client, client_fo
 
     assert api_client.get("/hello/user7").json() == {"message": "Hello, User7! Happy birthday!"}
     assert put_birthday(client_for(user7), "User7", "1990-05-01").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("method", "statuses"),
+    [("get", {"200", "404"}), ("put", {"204", "400", "401", "403"})],
+)
+def test_the_schema_names_the_error_statuses_of_the_greeting(api_client, method, statuses):
+    schema = api_client.get("/api/schema/?format=json").json()
+
+    assert statuses <= set(schema["paths"]["/hello/{username}"][method]["responses"])

@@ -50,6 +50,14 @@ def test_q_matches_usernames_and_names_ignoring_case(api_client, alice, bob, car
     assert usernames(response) == expected
 
 
+@pytest.mark.django_db
+def test_a_search_of_thousands_of_words_is_a_400_not_a_500(api_client):
+    response = api_client.get("/api/users/", {"q": " ".join(["a"] * 3000)})
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["q"]
+
+
 def test_it_filters_by_user_type(api_client, alice):
     UserFactory(username="acme", user_type=User.UserType.BRAND)
 
@@ -203,3 +211,14 @@ def test_the_birthdays_of_today_are_paginated(api_client, freeze_today):
     assert body["count"] == 3
     assert len(body["results"]) == 2
     assert body["next"] is not None
+
+
+def test_the_schema_shows_the_birthdays_of_the_day_as_a_paginated_list(api_client):
+    schema = api_client.get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/birthdays/today/"]["get"]
+
+    reference = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    page = schema["components"]["schemas"][reference.rsplit("/", 1)[-1]]
+    assert set(page["properties"]) == {"count", "next", "previous", "results"}
+    assert page["properties"]["results"]["items"] == {"$ref": "#/components/schemas/BirthdayUser"}
+    assert {"page", "page_size"} <= {parameter["name"] for parameter in operation["parameters"]}

@@ -45,6 +45,19 @@ def test_a_new_date_of_birth_forgets_the_cached_birthdays_after_commit(
     assert len(callbacks) == 1
 
 
+def test_a_new_name_of_someone_with_a_birthday_forgets_the_cached_birthdays(
+    alice, django_capture_on_commit_callbacks
+):
+    user_date_of_birth_set(user=alice, date_of_birth=date(1990, 5, 1))
+
+    with django_capture_on_commit_callbacks() as unchanged:
+        user_update(user=alice, data={"first_name": alice.first_name, "email": "new@example.com"})
+    with django_capture_on_commit_callbacks() as renamed:
+        user_update(user=alice, data={"last_name": "Renamed"})
+
+    assert (len(unchanged), len(renamed)) == (0, 1)
+
+
 def test_a_greeting_for_an_account_that_can_log_in_needs_its_owner_or_staff(alice, bob, staff):
     for actor in (None, bob):
         with pytest.raises(AccountProtected):
