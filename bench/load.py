@@ -87,7 +87,7 @@ def wait_until_up(port: int, seconds: float = 60) -> None:
         time.sleep(0.2)
 
 
-def endpoint_mix(client: Client, args: argparse.Namespace) -> list[tuple[str, str, bool]]:
+def endpoint_mix(args: argparse.Namespace, token: str) -> list[tuple[str, str, bool]]:
     """(name, path, authenticated) for every endpoint of the mix; deep pages resolved now."""
     lists = [
         ("feed", "/api/posts/", False),
@@ -97,10 +97,9 @@ def endpoint_mix(client: Client, args: argparse.Namespace) -> list[tuple[str, st
     ]
     mix = []
     for name, first, needs_token in lists:
+        number, path = deep_page(Client(args.port, token if needs_token else None), first)
         mix.append((f"{name} page 1", first, needs_token))
-        if not needs_token:
-            number, path = deep_page(client, first)
-            mix.append((f"{name} page {number}", path, needs_token))
+        mix.append((f"{name} page {number}", path, needs_token))
     return [
         *mix,
         ("feed q=pizza", "/api/posts/?q=pizza", False),
@@ -121,7 +120,9 @@ def login(port: int, username: str, password: str) -> str:
     return json.loads(body)["access"]
 
 
-def run_load(args: argparse.Namespace, mix: list, token: str) -> tuple[dict, float]:
+def run_load(
+    args: argparse.Namespace, mix: list, token: str, *, threads: int, requests: int
+) -> tuple[dict, float]:
     """Send the mix round-robin from every thread; latencies in seconds per endpoint."""
     latencies: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
@@ -132,7 +133,7 @@ def run_load(args: argparse.Namespace, mix: list, token: str) -> tuple[dict, flo
     def worker(offset: int) -> None:
         anonymous, authenticated = Client(args.port), Client(args.port, token)
         for number in itertools.count(offset):
-            if next(tickets) >= args.requests or time.monotonic() > deadline:
+            if next(tickets) >= requests or time.monotonic() > deadline:
                 return
             name, path, needs_token = mix[number % len(mix)]
             started = time.perf_counter()
@@ -146,11 +147,11 @@ def run_load(args: argparse.Namespace, mix: list, token: str) -> tuple[dict, flo
                 latencies[name].append(elapsed)
                 errors[name] += failed
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(args.threads)]
+    pool = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
     started = time.monotonic()
-    for thread in threads:
+    for thread in pool:
         thread.start()
-    for thread in threads:
+    for thread in pool:
         thread.join()
     return {name: (latencies[name], errors[name]) for name, _path, _auth in mix}, (
         time.monotonic() - started
@@ -221,6 +222,7 @@ def main() -> None:
     parser.add_argument("--password", required=True)
     parser.add_argument("--popular", default="scale1", help="user whose profile is read")
     parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--serial", type=int, default=20, help="requests per endpoint, alone")
     parser.add_argument("--requests", type=int, default=5_000)
     parser.add_argument("--duration", type=float, default=60, help="seconds at most")
     args = parser.parse_args()
@@ -229,11 +231,13 @@ def main() -> None:
     if args.master_pid:
         print_memory("before", args.master_pid)
     token = login(args.port, args.login, args.password)
-    mix = endpoint_mix(Client(args.port), args)
+    mix = endpoint_mix(args, token)
+    # One request at a time first: the cost of a request when nothing else runs.
+    print(f"serial: 1 thread, {args.serial} requests per endpoint")
+    print_results(*run_load(args, mix, token, threads=1, requests=args.serial * len(mix)))
     print(f"load: {args.threads} threads, at most {args.requests} requests or "
           f"{args.duration:.0f} s, {len(mix)} endpoints in turn")  # fmt: skip
-    results, elapsed = run_load(args, mix, token)
-    print_results(results, elapsed)
+    print_results(*run_load(args, mix, token, threads=args.threads, requests=args.requests))
     if args.master_pid:
         print_memory("after", args.master_pid)
 
