@@ -33,5 +33,9 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Load and EXPLAIN on a scaled data set, on throwaway services (a few minutes; bench/README.md).
+bench: install
+	bench/run.sh
+
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache
