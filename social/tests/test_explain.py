@@ -54,16 +54,16 @@ def generate_scaled_data() -> None:
         cursor.execute("ANALYZE users_user, social_follow, social_post")
 
 
-def page_queries(client, url: str, table: str) -> list[str]:
+def page_queries(client, url: str, table: str) -> tuple[list[str], list]:
+    """The queries of one page that read ``table`` in order, and the page's rows."""
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200, response.content
-    assert response.json()["results"]
     return [
         query["sql"]
         for query in captured.captured_queries
         if f'FROM "{table}"' in query["sql"] and "ORDER BY" in query["sql"]
-    ]
+    ], response.json()["results"]
 
 
 def plan_of(sql: str) -> str:
@@ -93,7 +93,20 @@ def test_feed_and_follow_list_pages_are_index_scans_on_100k_posts(client_for):
         "/api/users/scaled9/following/": "social_follow",
     }
     for url, table in pages.items():
-        (sql,) = page_queries(client, url, table)
+        (sql,), results = page_queries(client, url, table)
+        assert results, url
         plan = plan_of(sql)
         assert f"Seq Scan on {table}" not in plan, f"{url}\n{plan}"
         assert "Index Scan" in plan or "Index Only Scan" in plan, f"{url}\n{plan}"
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_a_search_for_a_rare_word_uses_the_trigram_index_on_100k_posts(api_client):
+    generate_scaled_data()
+
+    (sql,), _ = page_queries(api_client, "/api/posts/?q=zzqqxx", "social_post")
+
+    plan = plan_of(sql)
+    assert "post_content_trgm_idx" in plan, plan
+    assert "Seq Scan on social_post" not in plan, plan
