@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 
 from config.api.errors import ApplicationError
+from config.read_only_admin import ReadOnlyModelAdmin
 from orders.models import (
     Extra,
     Ingredient,
@@ -163,21 +164,8 @@ class PizzaExtraAdmin(admin.ModelAdmin):
     autocomplete_fields = ("pizza", "extra")
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows the services write: staff may look them up, never change them."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
 @admin.register(OrderItem)
-class OrderItemAdmin(ReadOnlyAdmin):
+class OrderItemAdmin(ReadOnlyModelAdmin):
     list_display = ("order", "pizza_name", "quantity", "unit_price", "line_total")
     list_filter = ("pizza",)
     list_select_related = ("order",)
@@ -185,7 +173,7 @@ class OrderItemAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OrderItemExtra)
-class OrderItemExtraAdmin(ReadOnlyAdmin):
+class OrderItemExtraAdmin(ReadOnlyModelAdmin):
     list_display = ("item", "extra_name", "quantity", "unit_price")
     list_filter = ("extra",)
     list_select_related = ("item",)
@@ -193,7 +181,7 @@ class OrderItemExtraAdmin(ReadOnlyAdmin):
 
 
 @admin.register(OrderStatusChange)
-class OrderStatusChangeAdmin(ReadOnlyAdmin):
+class OrderStatusChangeAdmin(ReadOnlyModelAdmin):
     list_display = ("order", "from_status", "to_status", "changed_by", "changed_at")
     list_filter = ("to_status", "changed_at")
     list_select_related = ("order", "changed_by")

@@ -10,6 +10,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from config.api.errors import NotFound
+from config.read_only_admin import ReadOnlyModelAdmin
 from records.models import Record, RecordAuditEntry
 from records.services import (
     UPDATABLE_FIELDS,
@@ -136,7 +137,7 @@ class RecordAdmin(StaffOnlyAdmin):
 
 
 @admin.register(RecordAuditEntry)
-class RecordAuditEntryAdmin(StaffOnlyAdmin):
+class RecordAuditEntryAdmin(StaffOnlyAdmin, ReadOnlyModelAdmin):
     list_display = (
         "created_at",
         "action",
@@ -153,12 +154,3 @@ class RecordAuditEntryAdmin(StaffOnlyAdmin):
     actions = None
     # Every staff read adds entries: no COUNT(*) of the whole log on each page.
     show_full_result_count = False
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
