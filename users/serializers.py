@@ -15,7 +15,11 @@ class UserListSerializer(serializers.ModelSerializer):
     for staff: emails are nobody else's business."""
 
     # Not read-only, so that the schema shows it as optional; nothing writes here.
-    email = serializers.EmailField(required=False, help_text="Only on your own row, and for staff.")
+    email = serializers.EmailField(
+        required=False,
+        allow_null=True,
+        help_text="Only on your own row, and for staff; null for an account without one.",
+    )
 
     class Meta:
         model = User

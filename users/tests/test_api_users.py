@@ -99,6 +99,16 @@ def test_staff_see_every_email(client_for, alice, staff):
     }
 
 
+def test_an_account_without_email_shows_null_as_the_schema_says(api_client, client_for, staff):
+    User.objects.create_user(username="greeted")
+
+    rows = client_for(staff).get("/api/users/").json()["results"]
+
+    assert {row["username"]: row["email"] for row in rows}["greeted"] is None
+    schema = api_client.get("/api/schema/?format=json").json()
+    assert schema["components"]["schemas"]["UserList"]["properties"]["email"]["nullable"]
+
+
 @pytest.mark.django_db
 def test_it_pages_with_a_cursor(api_client):
     UserFactory.create_batch(5)
