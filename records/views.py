@@ -4,7 +4,6 @@ from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -13,6 +12,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api.errors import error_response
 from config.api.pagination import CursorPagination
 from records.models import Record
 from records.selectors import record_get, record_list
@@ -36,12 +36,8 @@ def _request_id(request: Request) -> str:
 ACCESS_NOTE = " Responses carry `Cache-Control: private, no-store`."
 
 
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(response={"$ref": "#/components/schemas/Error"}, description=description)
-
-
-NOT_FOUND = _error("No such record, or not yours: the same answer, so nothing leaks.")
-PATIENT_ONLY_READS = _error("The record's own patient, who may read it but not change it.")
+NOT_FOUND = error_response("No such record, or not yours: the same answer, so nothing leaks.")
+PATIENT_ONLY_READS = error_response("The record's own patient, who may read it but not change it.")
 
 
 @extend_schema(tags=["records"])
@@ -81,8 +77,8 @@ PATIENT_ONLY_READS = _error("The record's own patient, who may read it but not c
         request=RecordCreateSerializer,
         responses={
             201: RecordSerializer,
-            400: _error("Invalid input (see `fields`)."),
-            403: _error("Not staff."),
+            400: error_response("Invalid input (see `fields`)."),
+            403: error_response("Not staff."),
         },
     ),
     partial_update=extend_schema(
@@ -95,7 +91,7 @@ PATIENT_ONLY_READS = _error("The record's own patient, who may read it but not c
         request=RecordUpdateSerializer,
         responses={
             200: RecordSerializer,
-            400: _error("Invalid input (see `fields`)."),
+            400: error_response("Invalid input (see `fields`)."),
             403: PATIENT_ONLY_READS,
             404: NOT_FOUND,
         },

@@ -15,11 +15,15 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 logger = logging.getLogger(__name__)
+
+# The schema component of the error body, which ``add_error_responses`` defines.
+ERROR_SCHEMA_REF = {"$ref": "#/components/schemas/Error"}
 
 
 class ApplicationError(Exception):
@@ -145,6 +149,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
     return _json_error(403, "csrf_failed", f"CSRF verification failed: {reason}")
 
 
+def error_response(description: str) -> OpenApiResponse:
+    """An error status of ``@extend_schema(responses=...)``: the ``Error`` body, described."""
+    return OpenApiResponse(response=ERROR_SCHEMA_REF, description=description)
+
+
 def add_error_responses(result: dict, generator, request, public) -> dict:
     """drf-spectacular post-processing hook: every operation may answer an ``Error``."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
@@ -168,7 +177,7 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
     )
     error = {
         "description": "Error (see the status code)",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        "content": {"application/json": {"schema": ERROR_SCHEMA_REF}},
     }
     for path in result.get("paths", {}).values():
         for operation in path.values():
