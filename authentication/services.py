@@ -21,6 +21,7 @@ from authentication.models import CODE_DIGITS, CODE_LIFETIME, PasswordResetCode
 from config.api.errors import ApplicationError
 from config.database_router import reads_from_primary
 from users.models import User
+from users.selectors import user_username_for_login
 from users.services import user_create
 
 logger = logging.getLogger(__name__)
@@ -75,11 +76,7 @@ def account_login(*, login: str, password: str) -> tuple[User, TokenPair]:
     login = login.strip()
     # A password just set (sign-up, reset) must work at once: no replica lag here.
     with reads_from_primary():
-        username = login
-        if "@" in login:
-            username = (
-                User.objects.with_email(login).values_list("username", flat=True).first() or login
-            )
+        username = user_username_for_login(login=login)
         # Django's backend runs the hasher for unknown names too: equal timing.
         user = authenticate(username=username, password=password)
     if user is None:

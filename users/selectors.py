@@ -25,6 +25,15 @@ def user_get_by_username(*, username: str) -> User:
     return user
 
 
+def user_username_for_login(*, login: str) -> str:
+    """The username that ``login`` (a username or an email) logs in with: the username
+    of the account with that email, or ``login`` itself."""
+    if "@" not in login:
+        return login
+    username = User.objects.with_email(login).values_list("username", flat=True).first()
+    return username or login
+
+
 def user_list() -> QuerySet[User]:
     """The active accounts."""
     return User.objects.filter(is_active=True)
