@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import Cursor, _reverse_ordering
 
 from config.api.pagination import CursorPagination
@@ -81,10 +81,7 @@ class KeysetPagination(CursorPagination):
         return self.encode_cursor(Cursor(offset=0, reverse=True, position=position))
 
     def decode_cursor(self, request) -> Cursor | None:
-        try:
-            cursor = super().decode_cursor(request)
-        except NotFound:
-            raise ValidationError({"cursor": [self.invalid_cursor_message]}) from None
+        cursor = super().decode_cursor(request)
         if cursor is None or cursor.position is None:
             return cursor
         try:
