@@ -18,6 +18,12 @@ _ACCEPTABLE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _STANDARD_RECORD_FIELDS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
 
 
+def request_id_of(request: HttpRequest) -> str:
+    """The id the middleware below gave ``request`` (or the DRF request wrapping it);
+    empty for a request it did not see."""
+    return getattr(request, "request_id", "")
+
+
 class RequestLoggingMiddleware:
     """Gives every request an id (echoed as ``X-Request-ID``) and logs it once."""
 

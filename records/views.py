@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from config.api.errors import error_response
 from config.api.pagination import CursorPagination
+from config.request_logging import request_id_of
 from records.models import Record
 from records.selectors import record_get, record_list
 from records.serializers import (
@@ -27,10 +28,6 @@ from records.services import record_audit_reads, record_create, record_delete, r
 
 class RecordPagination(CursorPagination):
     ordering = ("-created_at", "-id")
-
-
-def _request_id(request: Request) -> str:
-    return getattr(request, "request_id", "")
 
 
 ACCESS_NOTE = " Responses carry `Cache-Control: private, no-store`."
@@ -141,14 +138,14 @@ class RecordViewSet(viewsets.GenericViewSet):
         records = record_list(reader=request.user, patient_username=query.validated_data["patient"])
         page = self.paginate_queryset(records)
         if request.user.is_staff:
-            record_audit_reads(records=page, actor=request.user, request_id=_request_id(request))
+            record_audit_reads(records=page, actor=request.user, request_id=request_id_of(request))
         return self.get_paginated_response(RecordSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, id) -> Response:
         record = record_get(reader=request.user, record_id=id)
         if request.user.is_staff:
             record_audit_reads(
-                records=[record], actor=request.user, request_id=_request_id(request)
+                records=[record], actor=request.user, request_id=request_id_of(request)
             )
         return Response(RecordSerializer(record).data)
 
@@ -158,7 +155,7 @@ class RecordViewSet(viewsets.GenericViewSet):
         serializer = RecordCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         record = record_create(
-            actor=request.user, request_id=_request_id(request), **serializer.validated_data
+            actor=request.user, request_id=request_id_of(request), **serializer.validated_data
         )
         return Response(RecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
@@ -170,11 +167,11 @@ class RecordViewSet(viewsets.GenericViewSet):
             record=record,
             actor=request.user,
             changes=serializer.validated_data,
-            request_id=_request_id(request),
+            request_id=request_id_of(request),
         )
         return Response(RecordSerializer(record).data)
 
     def destroy(self, request: Request, id) -> Response:
         record = self._staff_record(request, id)
-        record_delete(record=record, actor=request.user, request_id=_request_id(request))
+        record_delete(record=record, actor=request.user, request_id=request_id_of(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
