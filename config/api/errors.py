@@ -118,9 +118,12 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if response is None:
         return None  # an unexpected error: Django's handler500 answers, in JSON too
     detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
-    code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
-    if isinstance(exc, Http404 | DjangoPermissionDenied):
-        code = "not_found" if isinstance(exc, Http404) else "permission_denied"
+    if isinstance(exc, Http404):
+        code = "not_found"
+    elif isinstance(exc, DjangoPermissionDenied):
+        code = "permission_denied"
+    else:
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
     response.data = error_body(response.status_code, code, str(detail))
     return response
 
