@@ -39,9 +39,9 @@ class UserListView(generics.ListAPIView):
 class BirthdaysPagination(pagination.PageNumberPagination):
     """The day's list is small and cached whole, so pages are slices of it."""
 
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
+    page_size = CursorPagination.page_size
+    page_size_query_param = CursorPagination.page_size_query_param
+    max_page_size = CursorPagination.max_page_size
 
 
 class BirthdaysTodayView(generics.ListAPIView):
