@@ -1,6 +1,5 @@
 """Signing up, logging in, JWT pairs and their revocation, password resets."""
 
-import logging
 import secrets
 from dataclasses import dataclass
 
@@ -23,8 +22,6 @@ from config.database_router import reads_from_primary
 from users.models import User
 from users.selectors import user_username_for_login
 from users.services import user_create
-
-logger = logging.getLogger(__name__)
 
 
 class InvalidCredentials(ApplicationError):

@@ -9,7 +9,6 @@ Every error, whether raised by a service, by DRF or by Django itself, answers JS
 when the error is not about particular fields.
 """
 
-import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -19,8 +18,6 @@ from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
-
-logger = logging.getLogger(__name__)
 
 # The schema component of the error body, which ``add_error_responses`` defines.
 ERROR_SCHEMA_REF = {"$ref": "#/components/schemas/Error"}
