@@ -128,6 +128,7 @@ def post_counters_move(*, post: Post, delta: int) -> None:
 
 
 def seconds_until_next_utc_midnight(now: datetime) -> int:
+    # Rounded up: a client that waits exactly Retry-After must find the limit reset.
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     return max(1, math.ceil((midnight - now).total_seconds()))
 
