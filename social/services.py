@@ -25,6 +25,9 @@ def follow_create(*, follower: User, followee: User) -> tuple[Follow, bool]:
     """Make ``follower`` follow ``followee``; ``created`` is False if it already did."""
     if follower.pk == followee.pk:
         raise ApplicationError("You cannot follow yourself.", code="self_follow")
+    # Without the lock, an unfollow could delete the row of a concurrent identical follow
+    # between this insert failing on it and the read below (a 500).
+    _lock_users(follower.pk, followee.pk)
     try:
         # A savepoint: a concurrent identical follow loses on the unique constraint
         # and reads the winner's row instead of failing the request.
@@ -41,14 +44,8 @@ def follow_delete(*, follower: User, followee: User) -> bool:
     """Stop following; True if there was a follow. Counters move in the delete signal."""
     # The delete signal fires for every row the delete collected, even one that a
     # parallel unfollow removed first: with both users locked, the second unfollow
-    # collects nothing instead of taking the counters down twice. Locked in primary-key
-    # order, like the counter updates, so that no follow or unfollow can deadlock with it.
-    list(
-        User.objects.select_for_update(no_key=True)
-        .filter(pk__in=[follower.pk, followee.pk])
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    # collects nothing instead of taking the counters down twice.
+    _lock_users(follower.pk, followee.pk)
     deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
     return deleted > 0
 
@@ -131,6 +128,17 @@ def seconds_until_next_utc_midnight(now: datetime) -> int:
     # Rounded up: a client that waits exactly Retry-After must find the limit reset.
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     return max(1, math.ceil((midnight - now).total_seconds()))
+
+
+def _lock_users(*user_ids: int) -> None:
+    """Serialize the follows and unfollows between these users. Locked in primary-key
+    order, like the counter updates, so that no follow or unfollow can deadlock."""
+    list(
+        User.objects.select_for_update(no_key=True)
+        .filter(pk__in=user_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _lock_author(*, author_id: int) -> None:

@@ -118,3 +118,26 @@ def test_follows_and_unfollows_both_ways_at_once_never_deadlock_and_keep_the_cou
             user.refresh_from_db()
             assert user.followers_count == Follow.objects.filter(followee=user).count()
             assert user.following_count == Follow.objects.filter(follower=user).count()
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_follows_racing_unfollows_of_one_pair_never_fail(client_for, alice, bob):
+    clients = [client_for(bob) for _ in range(REQUESTS)]
+    path = "/api/users/alice/follow/"
+    for _ in range(5):
+        requests = [
+            lambda client=client, number=number: (client.post if number % 2 else client.delete)(
+                path
+            )
+            for number, client in enumerate(clients)
+        ]
+
+        statuses = statuses_of(requests)
+
+        assert set(statuses) <= {200, 201, 204}
+    with reads_from_primary():
+        alice.refresh_from_db()
+        bob.refresh_from_db()
+        follows = Follow.objects.filter(follower=bob, followee=alice).count()
+        assert alice.followers_count == bob.following_count == follows
