@@ -31,7 +31,8 @@ from orders.serializers import (
     PizzaSerializer,
 )
 
-IDEMPOTENCY_KEY_MAX_LENGTH = 255
+# What the column holds: a longer key is a 400, not a database error.
+IDEMPOTENCY_KEY_MAX_LENGTH = Order._meta.get_field("idempotency_key").max_length
 UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
 
@@ -114,9 +115,9 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     location=OpenApiParameter.HEADER,
     required=False,
     description=(
-        "Any unique string up to 255 characters (a random UUID is best): a retried "
-        "POST with the same key and the same body answers the first order with 200 "
-        "instead of creating a second one. The same key with a different body (or "
+        f"Any unique string up to {IDEMPOTENCY_KEY_MAX_LENGTH} characters (a random UUID is "
+        "best): a retried POST with the same key and the same body answers the first order "
+        "with 200 instead of creating a second one. The same key with a different body (or "
         "from another account) answers 409 `idempotency_key_reused`. Keys do not expire."
     ),
 )
