@@ -23,20 +23,6 @@ class KeysetPagination(CursorPagination):
 
     invalid_cursor_message = "Invalid cursor."
 
-    def get_schema_operation_parameters(self, view) -> list[dict]:
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.page_size_query_param:
-                parameter["description"] = (
-                    f"Results per page: {self.page_size} by default, at most {self.max_page_size}."
-                )
-                parameter["schema"] = {
-                    "type": "integer",
-                    "default": self.page_size,
-                    "maximum": self.max_page_size,
-                }
-        return parameters
-
     def get_ordering(self, request, queryset, view) -> tuple[str, ...]:
         return tuple(getattr(view, "ordering", None) or self.ordering)
 
