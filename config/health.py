@@ -85,7 +85,6 @@ def ready(request: Request) -> Response:
     for alias in replica_aliases():
         checks[alias] = _timed(_database_probe(alias))
         if checks[alias]["status"] == "down":
-            connections[alias].close()
             mark_replica_down(alias)
     checks["cache"] = _timed(_cache_probe)
     primary_up = checks["primary"]["status"] == "up"
