@@ -108,9 +108,7 @@ def token_refresh(*, refresh: str) -> TokenPair:
 def token_revoke(*, user: User, refresh: str) -> None:
     """Log out: ``refresh``, one of the caller's own tokens, stops working. Revoking
     a token twice is fine (a retried logout)."""
-    invalid = ApplicationError(
-        "Invalid input.", fields={"refresh": ["Token is invalid or expired."]}
-    )
+    invalid = ApplicationError.invalid({"refresh": ["Token is invalid or expired."]})
     try:
         payload = token_backend.decode(refresh, verify=True)
     except TokenBackendError:
@@ -208,7 +206,7 @@ def _password_set_with_code(reset_code: PasswordResetCode, *, password: str, now
         validate_password(password, user=user)
     except DjangoValidationError as error:
         # A right code with a weak password is not a wrong try: the code stays usable.
-        raise ApplicationError("Invalid input.", fields={"password": error.messages}) from None
+        raise ApplicationError.invalid({"password": error.messages}) from None
     user.set_password(password)
     user.save(update_fields=["password"])
     reset_code.used_at = now

@@ -206,7 +206,7 @@ def _price_items(*, items: list[ItemChoice]) -> tuple[list[tuple[OrderItem, list
         )
         priced.append((order_item, item_extras))
     if errors:
-        raise ApplicationError("Invalid input.", fields=errors)
+        raise ApplicationError.invalid(errors)
     return priced, total
 
 

@@ -19,6 +19,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+# The detail of a 400 about request fields, as DRF's own validation errors word it.
+INVALID_INPUT = "Invalid input."
 # The schema component of the error body, which ``add_error_responses`` defines.
 ERROR_SCHEMA_REF = {"$ref": "#/components/schemas/Error"}
 
@@ -42,6 +44,11 @@ class ApplicationError(Exception):
         self.fields = fields or {}
         self.code = code or self.code
         self.retry_after = retry_after
+
+    @classmethod
+    def invalid(cls, fields: dict[str, list[str]]) -> "ApplicationError":
+        """A 400 about these request fields, shaped like a serializer's validation error."""
+        return cls(INVALID_INPUT, fields=fields)
 
 
 class NotFound(ApplicationError):
@@ -91,7 +98,7 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 def _validation_response(detail: Any) -> Response:
     fields = _flatten(detail)
     general = fields.pop("non_field_errors", None)
-    message = " ".join(general) if general else "Invalid input."
+    message = " ".join(general) if general else INVALID_INPUT
     return Response(error_body(400, "invalid", message, fields), status=400)
 
 
