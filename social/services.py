@@ -51,8 +51,8 @@ def follow_delete(*, follower: User, followee: User) -> bool:
 
 
 def follow_counters_move(*, follower_id: int, followee_id: int, delta: int) -> None:
-    # Rows are updated in primary-key order so that two opposite follows made at the
-    # same moment lock the two users in the same order and cannot deadlock.
+    # Rows are updated in primary-key order, the order of _lock_users: the delete signal
+    # also calls this for follows that cascades remove without taking those locks first.
     updates = {
         follower_id: {"following_count": F("following_count") + delta},
         followee_id: {"followers_count": F("followers_count") + delta},
