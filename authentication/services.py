@@ -1,6 +1,5 @@
 """Signing up, logging in, JWT pairs and their revocation, password resets."""
 
-import logging
 import secrets
 from dataclasses import dataclass
 
@@ -21,9 +20,8 @@ from authentication.models import CODE_DIGITS, CODE_LIFETIME, PasswordResetCode
 from config.api.errors import ApplicationError
 from config.database_router import reads_from_primary
 from users.models import User
+from users.selectors import user_username_for_login
 from users.services import user_create
-
-logger = logging.getLogger(__name__)
 
 
 class InvalidCredentials(ApplicationError):
@@ -75,11 +73,7 @@ def account_login(*, login: str, password: str) -> tuple[User, TokenPair]:
     login = login.strip()
     # A password just set (sign-up, reset) must work at once: no replica lag here.
     with reads_from_primary():
-        username = login
-        if "@" in login:
-            username = (
-                User.objects.with_email(login).values_list("username", flat=True).first() or login
-            )
+        username = user_username_for_login(login=login)
         # Django's backend runs the hasher for unknown names too: equal timing.
         user = authenticate(username=username, password=password)
     if user is None:
@@ -114,9 +108,7 @@ def token_refresh(*, refresh: str) -> TokenPair:
 def token_revoke(*, user: User, refresh: str) -> None:
     """Log out: ``refresh``, one of the caller's own tokens, stops working. Revoking
     a token twice is fine (a retried logout)."""
-    invalid = ApplicationError(
-        "Invalid input.", fields={"refresh": ["Token is invalid or expired."]}
-    )
+    invalid = ApplicationError.invalid({"refresh": ["Token is invalid or expired."]})
     try:
         payload = token_backend.decode(refresh, verify=True)
     except TokenBackendError:
@@ -214,7 +206,7 @@ def _password_set_with_code(reset_code: PasswordResetCode, *, password: str, now
         validate_password(password, user=user)
     except DjangoValidationError as error:
         # A right code with a weak password is not a wrong try: the code stays usable.
-        raise ApplicationError("Invalid input.", fields={"password": error.messages}) from None
+        raise ApplicationError.invalid({"password": error.messages}) from None
     user.set_password(password)
     user.save(update_fields=["password"])
     reset_code.used_at = now

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from rest_framework.throttling import SimpleRateThrottle
 
-from users.models import User
+from users.selectors import user_username_for_login
 
 
 class _IPThrottle(SimpleRateThrottle):
@@ -53,10 +53,7 @@ class LoginAccountThrottle(_AccountThrottle):
     def account_key(self, value: str) -> str:
         """The username of the account an email logs in to: trying a username and
         then its email must not give twice the attempts."""
-        if "@" not in value:
-            return value
-        username = User.objects.filter(email__iexact=value).values_list("username", flat=True)
-        return username.first() or value
+        return user_username_for_login(login=value)
 
 
 class PasswordIPThrottle(_IPThrottle):

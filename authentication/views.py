@@ -25,19 +25,12 @@ from authentication.throttles import (
     PasswordAccountThrottle,
     PasswordIPThrottle,
 )
+from config.api.errors import error_response
 from users.services import user_update
 
-# The body of every error, as the schema post-processing hook of config.api.errors names it.
-ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
-
-
-def error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(response=ERROR_SCHEMA, description=description)
-
-
-INVALID_INPUT = error("Invalid input; `fields` says which and why.")
-NOT_AUTHENTICATED = error("No valid access token.")
-THROTTLED = error(
+INVALID_INPUT = error_response("Invalid input; `fields` says which and why.")
+NOT_AUTHENTICATED = error_response("No valid access token.")
+THROTTLED = error_response(
     "Too many attempts from this IP or on this account; the `Retry-After` header gives "
     "the seconds to wait."
 )
@@ -95,7 +88,7 @@ class LoginView(PublicView):
         responses={
             200: SessionSerializer,
             400: INVALID_INPUT,
-            401: error("Wrong login or password (one answer for both)."),
+            401: error_response("Wrong login or password (one answer for both)."),
             429: THROTTLED,
         },
         description=(
@@ -118,7 +111,7 @@ class RefreshView(PublicView):
         responses={
             200: TokenPairSerializer,
             400: INVALID_INPUT,
-            401: error("Invalid, expired, already used or logged-out refresh token."),
+            401: error_response("Invalid, expired, already used or logged-out refresh token."),
         },
         description=(
             "A new pair; the refresh token sent stops working. 401 for an invalid, "
@@ -138,7 +131,7 @@ class LogoutView(AuthenticationView):
         request=RefreshSerializer,
         responses={
             204: OpenApiResponse(description="That refresh token stopped working."),
-            400: error("Not a valid refresh token of yours."),
+            400: error_response("Not a valid refresh token of yours."),
             401: NOT_AUTHENTICATED,
         },
         description=(
@@ -205,7 +198,9 @@ class PasswordResetView(PublicView):
         request=PasswordResetSerializer,
         responses={
             204: OpenApiResponse(description="Password changed; every refresh token revoked."),
-            400: error("Wrong, expired or used code, or a password the validators refuse."),
+            400: error_response(
+                "Wrong, expired or used code, or a password the validators refuse."
+            ),
             429: THROTTLED,
         },
         description=(

@@ -56,6 +56,8 @@ def replica_aliases() -> list[str]:
 
 
 def mark_replica_down(alias: str) -> None:
+    """Send no reads to this replica for a while; its broken connection is dropped."""
+    connections[alias].close()
     _replica_down_until[alias] = time.monotonic() + settings.DATABASE_REPLICA_RETRY_SECONDS
     logger.warning("replica %s is down, reads go elsewhere", alias)
 
@@ -74,7 +76,6 @@ def _connects(alias: str) -> bool:
             connection.close()
         connection.ensure_connection()
     except DatabaseError:
-        connection.close()
         mark_replica_down(alias)
         return False
     return True

@@ -54,12 +54,12 @@ def _database_probe(alias: str):
 
 
 def _cache_probe() -> None:
-    key = f"health:{uuid.uuid4().hex}"
     client = getattr(cache, "client", None)
     if client is not None and hasattr(client, "get_client"):
         # django-redis swallows errors (an outage must not fail requests): ask Redis.
         client.get_client(write=True).ping()
         return
+    key = f"health:{uuid.uuid4().hex}"
     cache.set(key, 1, timeout=5)
     if cache.get(key) != 1:
         raise RuntimeError("the cache did not return what was just stored")
@@ -85,7 +85,6 @@ def ready(request: Request) -> Response:
     for alias in replica_aliases():
         checks[alias] = _timed(_database_probe(alias))
         if checks[alias]["status"] == "down":
-            connections[alias].close()
             mark_replica_down(alias)
     checks["cache"] = _timed(_cache_probe)
     primary_up = checks["primary"]["status"] == "up"

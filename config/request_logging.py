@@ -14,8 +14,14 @@ logger = logging.getLogger("request")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # An incoming id is kept (so a proxy's id follows the request) only when it is tame.
-_ACCEPTABLE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_ACCEPTABLE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _STANDARD_RECORD_FIELDS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+def request_id_of(request: HttpRequest) -> str:
+    """The id the middleware below gave ``request`` (or the DRF request wrapping it);
+    empty for a request it did not see."""
+    return getattr(request, "request_id", "")
 
 
 class RequestLoggingMiddleware:
@@ -27,7 +33,7 @@ class RequestLoggingMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         request.request_id = (
-            incoming if _ACCEPTABLE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+            incoming if _ACCEPTABLE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         )
         started = time.perf_counter()
         response = self.get_response(request)

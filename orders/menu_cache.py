@@ -4,7 +4,6 @@ Every cache key carries a version; changing the menu sets a new version, so ever
 cached page, pizza and extras list is dropped at once without listing keys.
 """
 
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -12,19 +11,12 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from config.cache_versions import cache_version, cache_version_replace
 from config.database_router import reads_from_primary
 
 VERSION_KEY = "orders:menu:version"
 # A safety net only: changes to the menu drop the cache at once.
 TIMEOUT_SECONDS = 60 * 60
-
-
-def _version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.set(VERSION_KEY, version, timeout=None)
-    return version
 
 
 def menu_cached(key: str, compute: Callable[[], Any]) -> Any:
@@ -33,7 +25,7 @@ def menu_cached(key: str, compute: Callable[[], Any]) -> Any:
     A miss is computed from the primary: a replica that lags behind a change of
     the menu must not put the old menu back in the cache under the new version.
     """
-    versioned_key = f"orders:menu:{_version()}:{key}"
+    versioned_key = f"orders:menu:{cache_version(VERSION_KEY)}:{key}"
     value = cache.get(versioned_key)
     if value is None:
         with reads_from_primary():
@@ -43,7 +35,7 @@ def menu_cached(key: str, compute: Callable[[], Any]) -> Any:
 
 
 def menu_invalidate() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache_version_replace(VERSION_KEY)
 
 
 def _menu_changed(**kwargs) -> None:

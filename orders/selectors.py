@@ -31,13 +31,11 @@ def pizza_extra_list(*, pizza_id: int) -> list[PizzaExtra]:
     return offers
 
 
-def order_list(*, user, status: str | None = None) -> QuerySet[Order]:
+def order_list(*, user) -> QuerySet[Order]:
     """The orders ``user`` may list: staff all of them, everyone else their own."""
     orders = _orders_with_details()
     if not user.is_staff:
         orders = orders.filter(user=user)
-    if status:
-        orders = orders.filter(status=status)
     return orders
 
 

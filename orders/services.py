@@ -8,7 +8,6 @@ from typing import TypedDict
 from django.db import IntegrityError, transaction
 
 from config.api.errors import ApplicationError, Conflict, NotFound
-from config.database_router import reads_from_primary
 from orders.models import (
     Extra,
     Order,
@@ -136,8 +135,9 @@ def _request_fingerprint(*, user: User | None, request: dict) -> str:
 
 
 def _order_for_idempotency_key(*, key: str, fingerprint: str) -> Order | None:
-    with reads_from_primary():
-        order = Order.objects.filter(idempotency_key=key).first()
+    # Inside order_place's transaction, so read on the primary: a retry finds the first
+    # order however far the replicas lag.
+    order = Order.objects.filter(idempotency_key=key).first()
     if order is not None and order.request_fingerprint != fingerprint:
         raise IdempotencyKeyReused(
             "This Idempotency-Key was already used for a different order.",
@@ -206,7 +206,7 @@ def _price_items(*, items: list[ItemChoice]) -> tuple[list[tuple[OrderItem, list
         )
         priced.append((order_item, item_extras))
     if errors:
-        raise ApplicationError("Invalid input.", fields=errors)
+        raise ApplicationError.invalid(errors)
     return priced, total
 
 

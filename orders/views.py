@@ -17,6 +17,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api.errors import error_response
 from config.api.pagination import CursorPagination
 from orders import selectors, services
 from orders.filters import OrderFilter, PizzaFilter
@@ -30,7 +31,8 @@ from orders.serializers import (
     PizzaSerializer,
 )
 
-IDEMPOTENCY_KEY_MAX_LENGTH = 255
+# What the column holds: a longer key is a 400, not a database error.
+IDEMPOTENCY_KEY_MAX_LENGTH = Order._meta.get_field("idempotency_key").max_length
 UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 
 
@@ -97,10 +99,6 @@ class PizzaViewSet(viewsets.ReadOnlyModelViewSet):
         return PizzaExtraSerializer(selectors.pizza_extra_list(pizza_id=pizza_id), many=True).data
 
 
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(response={"$ref": "#/components/schemas/Error"}, description=description)
-
-
 # Written out: drf-spectacular makes every field of a PATCH body optional, but a
 # status change without a status is a 400.
 ORDER_STATUS_REQUEST = {
@@ -117,9 +115,9 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     location=OpenApiParameter.HEADER,
     required=False,
     description=(
-        "Any unique string up to 255 characters (a random UUID is best): a retried "
-        "POST with the same key and the same body answers the first order with 200 "
-        "instead of creating a second one. The same key with a different body (or "
+        f"Any unique string up to {IDEMPOTENCY_KEY_MAX_LENGTH} characters (a random UUID is "
+        "best): a retried POST with the same key and the same body answers the first order "
+        "with 200 instead of creating a second one. The same key with a different body (or "
         "from another account) answers 409 `idempotency_key_reused`. Keys do not expire."
     ),
 )
@@ -160,8 +158,8 @@ class OrderViewSet(viewsets.GenericViewSet):
         responses={
             201: OrderSerializer,
             200: OpenApiResponse(OrderSerializer, description="A retry: the first order."),
-            400: _error("Invalid order, with a message per field."),
-            409: _error("The Idempotency-Key was used for another order."),
+            400: error_response("Invalid order, with a message per field."),
+            409: error_response("The Idempotency-Key was used for another order."),
         },
         summary="Place an order",
         description=(
@@ -195,7 +193,7 @@ class OrderViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="One order",
         description="Whoever holds the order's id may read it (the id is the capability).",
-        responses={200: OrderSerializer, 404: _error("No order with this id.")},
+        responses={200: OrderSerializer, 404: error_response("No order with this id.")},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
         return Response(OrderSerializer(selectors.order_get(order_id=pk)).data)
@@ -204,11 +202,11 @@ class OrderViewSet(viewsets.GenericViewSet):
         request=ORDER_STATUS_REQUEST,
         responses={
             200: OrderSerializer,
-            400: _error("No status, or not one of the statuses."),
-            401: _error("Not logged in."),
-            403: _error("Neither staff nor the customer of this order."),
-            404: _error("No order with this id."),
-            409: _error("The flow does not allow this move."),
+            400: error_response("No status, or not one of the statuses."),
+            401: error_response("Not logged in."),
+            403: error_response("Neither staff nor the customer of this order."),
+            404: error_response("No order with this id."),
+            409: error_response("The flow does not allow this move."),
         },
         summary="Change the status of an order",
         description=(

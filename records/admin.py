@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from config.api.errors import NotFound
 from config.read_only_admin import ReadOnlyModelAdmin
+from config.request_logging import request_id_of
 from records.models import Record, RecordAuditEntry
 from records.services import (
     UPDATABLE_FIELDS,
@@ -25,10 +26,6 @@ from users.selectors import user_get_by_username
 
 def _is_staff(request: HttpRequest) -> bool:
     return request.user.is_active and request.user.is_staff
-
-
-def _request_id(request: HttpRequest) -> str:
-    return getattr(request, "request_id", "")
 
 
 class RecordAdminForm(forms.ModelForm):
@@ -93,7 +90,9 @@ class RecordAdmin(StaffOnlyAdmin):
         actor = request.user
         if change:
             changes = {field: form.cleaned_data[field] for field in UPDATABLE_FIELDS}
-            record_update(record=obj, actor=actor, changes=changes, request_id=_request_id(request))
+            record_update(
+                record=obj, actor=actor, changes=changes, request_id=request_id_of(request)
+            )
             return
         created = record_create(
             actor=actor,
@@ -102,18 +101,18 @@ class RecordAdmin(StaffOnlyAdmin):
             treatment=obj.treatment,
             date_of_treatment=obj.date_of_treatment,
             doctor=obj.doctor,
-            request_id=_request_id(request),
+            request_id=request_id_of(request),
         )
         # The admin goes on with its own instance (history, redirect): make it the saved one.
         obj.pk = created.pk
         obj.refresh_from_db()
 
     def delete_model(self, request: HttpRequest, obj: Record) -> None:
-        record_delete(record=obj, actor=request.user, request_id=_request_id(request))
+        record_delete(record=obj, actor=request.user, request_id=request_id_of(request))
 
     def delete_queryset(self, request: HttpRequest, queryset) -> None:
         for record in queryset.select_related("patient"):
-            record_delete(record=record, actor=request.user, request_id=_request_id(request))
+            record_delete(record=record, actor=request.user, request_id=request_id_of(request))
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
         response = super().changelist_view(request, extra_context)
@@ -122,7 +121,7 @@ class RecordAdmin(StaffOnlyAdmin):
             record_audit_reads(
                 records=changelist.result_list,
                 actor=request.user,
-                request_id=_request_id(request),
+                request_id=request_id_of(request),
             )
         return response
 
@@ -131,7 +130,7 @@ class RecordAdmin(StaffOnlyAdmin):
         record = getattr(response, "context_data", {}).get("original")
         if record is not None and request.method == "GET":
             record_audit_reads(
-                records=[record], actor=request.user, request_id=_request_id(request)
+                records=[record], actor=request.user, request_id=request_id_of(request)
             )
         return response
 

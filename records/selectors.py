@@ -8,7 +8,6 @@ API does not tell who has records.
 import uuid
 
 from django.db.models import QuerySet, Subquery
-from django.db.models.functions import Lower
 
 from config.api.errors import NotFound
 from records.models import Record
@@ -23,9 +22,7 @@ def record_list(*, reader: User, patient_username: str | None = None) -> QuerySe
         # A scalar subquery, not a join: the planner then walks the (patient, created_at)
         # index of that one patient instead of the whole newest-first index, and the
         # account is found through the case-insensitive unique index on its username.
-        patient = User.objects.alias(lowered=Lower("username")).filter(
-            lowered=patient_username.lower()
-        )
+        patient = User.objects.with_username(patient_username)
         records = records.filter(patient=Subquery(patient.order_by().values("pk")[:1]))
     return records
 

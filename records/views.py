@@ -4,7 +4,6 @@ from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_view,
 )
@@ -13,7 +12,9 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api.errors import error_response
 from config.api.pagination import CursorPagination
+from config.request_logging import request_id_of
 from records.models import Record
 from records.selectors import record_get, record_list
 from records.serializers import (
@@ -29,19 +30,11 @@ class RecordPagination(CursorPagination):
     ordering = ("-created_at", "-id")
 
 
-def _request_id(request: Request) -> str:
-    return getattr(request, "request_id", "")
-
-
 ACCESS_NOTE = " Responses carry `Cache-Control: private, no-store`."
 
 
-def _error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(response={"$ref": "#/components/schemas/Error"}, description=description)
-
-
-NOT_FOUND = _error("No such record, or not yours: the same answer, so nothing leaks.")
-PATIENT_ONLY_READS = _error("The record's own patient, who may read it but not change it.")
+NOT_FOUND = error_response("No such record, or not yours: the same answer, so nothing leaks.")
+PATIENT_ONLY_READS = error_response("The record's own patient, who may read it but not change it.")
 
 
 @extend_schema(tags=["records"])
@@ -81,8 +74,8 @@ PATIENT_ONLY_READS = _error("The record's own patient, who may read it but not c
         request=RecordCreateSerializer,
         responses={
             201: RecordSerializer,
-            400: _error("Invalid input (see `fields`)."),
-            403: _error("Not staff."),
+            400: error_response("Invalid input (see `fields`)."),
+            403: error_response("Not staff."),
         },
     ),
     partial_update=extend_schema(
@@ -95,7 +88,7 @@ PATIENT_ONLY_READS = _error("The record's own patient, who may read it but not c
         request=RecordUpdateSerializer,
         responses={
             200: RecordSerializer,
-            400: _error("Invalid input (see `fields`)."),
+            400: error_response("Invalid input (see `fields`)."),
             403: PATIENT_ONLY_READS,
             404: NOT_FOUND,
         },
@@ -145,14 +138,14 @@ class RecordViewSet(viewsets.GenericViewSet):
         records = record_list(reader=request.user, patient_username=query.validated_data["patient"])
         page = self.paginate_queryset(records)
         if request.user.is_staff:
-            record_audit_reads(records=page, actor=request.user, request_id=_request_id(request))
+            record_audit_reads(records=page, actor=request.user, request_id=request_id_of(request))
         return self.get_paginated_response(RecordSerializer(page, many=True).data)
 
     def retrieve(self, request: Request, id) -> Response:
         record = record_get(reader=request.user, record_id=id)
         if request.user.is_staff:
             record_audit_reads(
-                records=[record], actor=request.user, request_id=_request_id(request)
+                records=[record], actor=request.user, request_id=request_id_of(request)
             )
         return Response(RecordSerializer(record).data)
 
@@ -162,7 +155,7 @@ class RecordViewSet(viewsets.GenericViewSet):
         serializer = RecordCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         record = record_create(
-            actor=request.user, request_id=_request_id(request), **serializer.validated_data
+            actor=request.user, request_id=request_id_of(request), **serializer.validated_data
         )
         return Response(RecordSerializer(record).data, status=status.HTTP_201_CREATED)
 
@@ -174,11 +167,11 @@ class RecordViewSet(viewsets.GenericViewSet):
             record=record,
             actor=request.user,
             changes=serializer.validated_data,
-            request_id=_request_id(request),
+            request_id=request_id_of(request),
         )
         return Response(RecordSerializer(record).data)
 
     def destroy(self, request: Request, id) -> Response:
         record = self._staff_record(request, id)
-        record_delete(record=record, actor=request.user, request_id=_request_id(request))
+        record_delete(record=record, actor=request.user, request_id=request_id_of(request))
         return Response(status=status.HTTP_204_NO_CONTENT)

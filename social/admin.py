@@ -49,15 +49,8 @@ class PostAdmin(admin.ModelAdmin):
         "quote_count",
         "hidden",
     )
-    readonly_fields = (
-        "author",
-        "kind",
-        "content",
-        "original",
-        "created_at",
-        "repost_count",
-        "quote_count",
-    )
+    # Staff moderate, they do not edit: "hidden" is the one field they change.
+    readonly_fields = tuple(field for field in fields if field != "hidden")
     actions = ("hide_posts", "show_posts")
 
     @admin.display(description="content")

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import Cursor, _reverse_ordering
 
 from config.api.pagination import CursorPagination
@@ -22,20 +22,6 @@ class KeysetPagination(CursorPagination):
     """
 
     invalid_cursor_message = "Invalid cursor."
-
-    def get_schema_operation_parameters(self, view) -> list[dict]:
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.page_size_query_param:
-                parameter["description"] = (
-                    f"Results per page: {self.page_size} by default, at most {self.max_page_size}."
-                )
-                parameter["schema"] = {
-                    "type": "integer",
-                    "default": self.page_size,
-                    "maximum": self.max_page_size,
-                }
-        return parameters
 
     def get_ordering(self, request, queryset, view) -> tuple[str, ...]:
         return tuple(getattr(view, "ordering", None) or self.ordering)
@@ -81,10 +67,7 @@ class KeysetPagination(CursorPagination):
         return self.encode_cursor(Cursor(offset=0, reverse=True, position=position))
 
     def decode_cursor(self, request) -> Cursor | None:
-        try:
-            cursor = super().decode_cursor(request)
-        except NotFound:
-            raise ValidationError({"cursor": [self.invalid_cursor_message]}) from None
+        cursor = super().decode_cursor(request)
         if cursor is None or cursor.position is None:
             return cursor
         try:

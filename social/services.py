@@ -25,6 +25,9 @@ def follow_create(*, follower: User, followee: User) -> tuple[Follow, bool]:
     """Make ``follower`` follow ``followee``; ``created`` is False if it already did."""
     if follower.pk == followee.pk:
         raise ApplicationError("You cannot follow yourself.", code="self_follow")
+    # Without the lock, an unfollow could delete the row of a concurrent identical follow
+    # between this insert failing on it and the read below (a 500).
+    _lock_users(follower.pk, followee.pk)
     try:
         # A savepoint: a concurrent identical follow loses on the unique constraint
         # and reads the winner's row instead of failing the request.
@@ -41,21 +44,15 @@ def follow_delete(*, follower: User, followee: User) -> bool:
     """Stop following; True if there was a follow. Counters move in the delete signal."""
     # The delete signal fires for every row the delete collected, even one that a
     # parallel unfollow removed first: with both users locked, the second unfollow
-    # collects nothing instead of taking the counters down twice. Locked in primary-key
-    # order, like the counter updates, so that no follow or unfollow can deadlock with it.
-    list(
-        User.objects.select_for_update(no_key=True)
-        .filter(pk__in=[follower.pk, followee.pk])
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    # collects nothing instead of taking the counters down twice.
+    _lock_users(follower.pk, followee.pk)
     deleted, _ = Follow.objects.filter(follower=follower, followee=followee).delete()
     return deleted > 0
 
 
 def follow_counters_move(*, follower_id: int, followee_id: int, delta: int) -> None:
-    # Rows are updated in primary-key order so that two opposite follows made at the
-    # same moment lock the two users in the same order and cannot deadlock.
+    # Rows are updated in primary-key order, the order of _lock_users: the delete signal
+    # also calls this for follows that cascades remove without taking those locks first.
     updates = {
         follower_id: {"following_count": F("following_count") + delta},
         followee_id: {"followers_count": F("followers_count") + delta},
@@ -128,8 +125,20 @@ def post_counters_move(*, post: Post, delta: int) -> None:
 
 
 def seconds_until_next_utc_midnight(now: datetime) -> int:
+    # Rounded up: a client that waits exactly Retry-After must find the limit reset.
     midnight = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
     return max(1, math.ceil((midnight - now).total_seconds()))
+
+
+def _lock_users(*user_ids: int) -> None:
+    """Serialize the follows and unfollows between these users. Locked in primary-key
+    order, like the counter updates, so that no follow or unfollow can deadlock."""
+    list(
+        User.objects.select_for_update(no_key=True)
+        .filter(pk__in=user_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _lock_author(*, author_id: int) -> None:

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.errors import NotFound
+from config.api.errors import NotFound, error_response
 from config.database_router import reads_from_primary
 from social import profiles, selectors, services
 from social.models import Follow
@@ -29,8 +29,6 @@ from users.selectors import user_get_by_username
 USERNAME_PARAMETER = OpenApiParameter(
     "username", OpenApiTypes.STR, OpenApiParameter.PATH, description="Ignoring case."
 )
-# The body of every error, as the schema post-processing hook of config.api.errors names it.
-ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
 NEWEST_FIRST = ("-created_at", "-id")
 # Repost counts change, so a post can move between pages while a client pages through
 # "trending"; the cursor still never repeats a position and costs one index range scan.
@@ -50,10 +48,6 @@ RETRY_AFTER_HEADER = OpenApiParameter(
 )
 
 
-def error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(response=ERROR_SCHEMA, description=description)
-
-
 def _followee_get(username: str) -> User:
     # A write must not fail on replica lag: someone who signed up a moment ago can be
     # followed at once, by anyone.
@@ -71,7 +65,7 @@ def _profile_response(*, user: User, viewer, status_code: int = 200) -> Response
 class ProfileView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: ProfileSerializer, 404: error("Unknown user.")})
+    @extend_schema(responses={200: ProfileSerializer, 404: error_response("Unknown user.")})
     def get(self, request: Request, username: str) -> Response:
         """A user's profile with their counters, and whether you follow them."""
         user = profiles.profile_user_get(username=username)
@@ -87,9 +81,9 @@ class FollowView(APIView):
         responses={
             201: OpenApiResponse(ProfileSerializer, description="Followed; their profile."),
             200: OpenApiResponse(ProfileSerializer, description="Already followed."),
-            400: error("You cannot follow yourself."),
-            401: error("Not authenticated."),
-            404: error("Unknown user."),
+            400: error_response("You cannot follow yourself."),
+            401: error_response("Not authenticated."),
+            404: error_response("Unknown user."),
         },
     )
     def post(self, request: Request, username: str) -> Response:
@@ -104,7 +98,11 @@ class FollowView(APIView):
         )
 
     @extend_schema(
-        responses={204: None, 401: error("Not authenticated."), 404: error("Unknown user.")}
+        responses={
+            204: None,
+            401: error_response("Not authenticated."),
+            404: error_response("Unknown user."),
+        }
     )
     def delete(self, request: Request, username: str) -> Response:
         """Stop following a user; also 204 when you did not follow them."""
@@ -124,8 +122,8 @@ class _FollowListView(generics.ListAPIView):
     @extend_schema(
         responses={
             200: UserSummarySerializer(many=True),
-            400: error("An invalid cursor."),
-            404: error("Unknown user."),
+            400: error_response("An invalid cursor."),
+            404: error_response("Unknown user."),
         }
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
@@ -174,8 +172,8 @@ class PostListView(generics.ListCreateAPIView):
         parameters=[FeedFilterSerializer],
         responses={
             200: PostSerializer(many=True),
-            400: error("An invalid filter value or cursor."),
-            401: error("scope=following or scope=mine without authentication."),
+            400: error_response("An invalid filter value or cursor."),
+            401: error_response("scope=following or scope=mine without authentication."),
         },
     )
     def get(self, request: Request, *args, **kwargs) -> Response:
@@ -210,10 +208,10 @@ class PostListView(generics.ListCreateAPIView):
         parameters=[RETRY_AFTER_HEADER],
         responses={
             201: PostSerializer,
-            400: error("Invalid text, or an unknown or wrong original."),
-            401: error("Not authenticated."),
-            409: error("You already reposted this post."),
-            429: error(
+            400: error_response("Invalid text, or an unknown or wrong original."),
+            401: error_response("Not authenticated."),
+            409: error_response("You already reposted this post."),
+            429: error_response(
                 "5 posts today already (reposts and quotes included); the `Retry-After` "
                 "header gives the seconds until midnight UTC."
             ),
@@ -240,7 +238,9 @@ class PostListView(generics.ListCreateAPIView):
 class PostDetailView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: PostSerializer, 404: error("Unknown, or hidden by staff.")})
+    @extend_schema(
+        responses={200: PostSerializer, 404: error_response("Unknown, or hidden by staff.")}
+    )
     def get(self, request: Request, post_id: int) -> Response:
         """One post; 404 when unknown or hidden by staff."""
         post = selectors.post_get(post_id=post_id)

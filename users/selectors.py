@@ -1,6 +1,5 @@
 """Reads of accounts, for this app and for the apps that build on it."""
 
-import uuid
 from datetime import date
 from functools import reduce
 from operator import or_
@@ -9,6 +8,7 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from config.api.errors import NotFound
+from config.cache_versions import cache_version, cache_version_replace
 from config.database_router import reads_from_primary
 from users import birthdays
 from users.models import User
@@ -23,6 +23,15 @@ def user_get_by_username(*, username: str) -> User:
     if user is None:
         raise NotFound("No user with this username.")
     return user
+
+
+def user_username_for_login(*, login: str) -> str:
+    """The username that ``login`` (a username or an email) logs in with: the username
+    of the account with that email, or ``login`` itself."""
+    if "@" not in login:
+        return login
+    username = User.objects.with_email(login).values_list("username", flat=True).first()
+    return username or login
 
 
 def user_list() -> QuerySet[User]:
@@ -57,12 +66,7 @@ def birthdays_today_list() -> list[dict]:
     username; cached until midnight UTC and recomputed after any change of a
     date of birth (see ``users.services.birthdays_today_invalidate``)."""
     today = birthdays.utc_today()
-    # A change of a date of birth replaces the version instead of deleting the list:
-    # a list computed before that change is then stored under a version nobody
-    # reads any more, so it can never outlive the change.
-    version = cache.get(BIRTHDAYS_TODAY_VERSION_KEY)
-    if version is None:
-        version = birthdays_today_new_version()
+    version = cache_version(BIRTHDAYS_TODAY_VERSION_KEY)
     key = f"users:birthdays-today:{today.isoformat()}:{version}"
     people = cache.get(key)
     if people is None:
@@ -73,9 +77,7 @@ def birthdays_today_list() -> list[dict]:
 
 def birthdays_today_new_version() -> str:
     """Start a new version of the cached list (the old ones are never read again)."""
-    version = uuid.uuid4().hex
-    cache.set(BIRTHDAYS_TODAY_VERSION_KEY, version, timeout=None)
-    return version
+    return cache_version_replace(BIRTHDAYS_TODAY_VERSION_KEY)
 
 
 def _birthdays_on(today: date) -> list[dict]:

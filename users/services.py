@@ -38,7 +38,7 @@ def _normalized_email(email: str | None) -> str | None:
 
 
 def _field_error(field: str, message: str) -> ApplicationError:
-    return ApplicationError("Invalid input.", fields={field: [message]})
+    return ApplicationError.invalid({field: [message]})
 
 
 def _check_username_is_free(username: str) -> None:
@@ -60,7 +60,7 @@ def _validate_date_of_birth(value: date, *, field: str) -> None:
     try:
         validate_date_of_birth(value)
     except DjangoValidationError as error:
-        raise ApplicationError("Invalid input.", fields={field: error.messages}) from None
+        raise ApplicationError.invalid({field: error.messages}) from None
 
 
 @transaction.atomic
@@ -78,7 +78,7 @@ def user_create(
     try:
         username_validator(username)
     except DjangoValidationError as error:
-        raise ApplicationError("Invalid input.", fields={"username": error.messages}) from None
+        raise ApplicationError.invalid({"username": error.messages}) from None
     user = User(
         username=username,
         email=_normalized_email(email),
@@ -91,7 +91,7 @@ def user_create(
     try:
         validate_password(password, user=user)
     except DjangoValidationError as error:
-        raise ApplicationError("Invalid input.", fields={"password": error.messages}) from None
+        raise ApplicationError.invalid({"password": error.messages}) from None
     user.set_password(password)
     try:
         with transaction.atomic():

@@ -8,6 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.api.errors import error_response
 from config.api.pagination import CursorPagination
 from users import selectors, services
 from users.filters import UserFilter
@@ -17,13 +18,6 @@ from users.serializers import (
     GreetingUpdateSerializer,
     UserListSerializer,
 )
-
-# The body of every error, as the schema post-processing hook of config.api.errors names it.
-ERROR_SCHEMA = {"$ref": "#/components/schemas/Error"}
-
-
-def error(description: str) -> OpenApiResponse:
-    return OpenApiResponse(response=ERROR_SCHEMA, description=description)
 
 
 class NewestUsersFirst(CursorPagination):
@@ -45,9 +39,9 @@ class UserListView(generics.ListAPIView):
 class BirthdaysPagination(pagination.PageNumberPagination):
     """The day's list is small and cached whole, so pages are slices of it."""
 
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
+    page_size = CursorPagination.page_size
+    page_size_query_param = CursorPagination.page_size_query_param
+    max_page_size = CursorPagination.max_page_size
 
 
 class BirthdaysTodayView(generics.ListAPIView):
@@ -81,7 +75,7 @@ class GreetingView(APIView):
         operation_id="hello_read",
         responses={
             200: GreetingSerializer,
-            404: error("Unknown name, or no date of birth given."),
+            404: error_response("Unknown name, or no date of birth given."),
         },
         description=(
             "`Hello, <username>! Your birthday is in N day(s)`, or "
@@ -99,9 +93,9 @@ class GreetingView(APIView):
         request=GreetingUpdateSerializer,
         responses={
             204: OpenApiResponse(description="Saved; no body."),
-            400: error("A name that is not letters only, or a date not before today."),
-            401: error("The name belongs to an account that can log in: log in as it."),
-            403: error("The name belongs to another account that can log in."),
+            400: error_response("A name that is not letters only, or a date not before today."),
+            401: error_response("The name belongs to an account that can log in: log in as it."),
+            403: error_response("The name belongs to another account that can log in."),
         },
         description=(
             "Saves the date of birth of `username`, creating an account without email or "

@@ -1,17 +1,8 @@
 import re
 
 import pytest
-from django.core.cache import cache
 
 from users.tests.factories import DEFAULT_PASSWORD
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Throttle counters live in the cache: each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -9,17 +9,20 @@ Every error, whether raised by a service, by DRF or by Django itself, answers JS
 when the error is not about particular fields.
 """
 
-import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-logger = logging.getLogger(__name__)
+# The detail of a 400 about request fields, as DRF's own validation errors word it.
+INVALID_INPUT = "Invalid input."
+# The schema component of the error body, which ``add_error_responses`` defines.
+ERROR_SCHEMA_REF = {"$ref": "#/components/schemas/Error"}
 
 
 class ApplicationError(Exception):
@@ -41,6 +44,11 @@ class ApplicationError(Exception):
         self.fields = fields or {}
         self.code = code or self.code
         self.retry_after = retry_after
+
+    @classmethod
+    def invalid(cls, fields: dict[str, list[str]]) -> "ApplicationError":
+        """A 400 about these request fields, shaped like a serializer's validation error."""
+        return cls(INVALID_INPUT, fields=fields)
 
 
 class NotFound(ApplicationError):
@@ -90,7 +98,7 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 def _validation_response(detail: Any) -> Response:
     fields = _flatten(detail)
     general = fields.pop("non_field_errors", None)
-    message = " ".join(general) if general else "Invalid input."
+    message = " ".join(general) if general else INVALID_INPUT
     return Response(error_body(400, "invalid", message, fields), status=400)
 
 
@@ -114,9 +122,12 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if response is None:
         return None  # an unexpected error: Django's handler500 answers, in JSON too
     detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
-    code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
-    if isinstance(exc, Http404 | DjangoPermissionDenied):
-        code = "not_found" if isinstance(exc, Http404) else "permission_denied"
+    if isinstance(exc, Http404):
+        code = "not_found"
+    elif isinstance(exc, DjangoPermissionDenied):
+        code = "permission_denied"
+    else:
+        code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
     response.data = error_body(response.status_code, code, str(detail))
     return response
 
@@ -145,6 +156,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
     return _json_error(403, "csrf_failed", f"CSRF verification failed: {reason}")
 
 
+def error_response(description: str) -> OpenApiResponse:
+    """An error status of ``@extend_schema(responses=...)``: the ``Error`` body, described."""
+    return OpenApiResponse(response=ERROR_SCHEMA_REF, description=description)
+
+
 def add_error_responses(result: dict, generator, request, public) -> dict:
     """drf-spectacular post-processing hook: every operation may answer an ``Error``."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
@@ -168,7 +184,7 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
     )
     error = {
         "description": "Error (see the status code)",
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+        "content": {"application/json": {"schema": ERROR_SCHEMA_REF}},
     }
     for path in result.get("paths", {}).values():
         for operation in path.values():

@@ -16,6 +16,20 @@ class CursorPagination(pagination.CursorPagination):
     max_page_size = 100
     ordering = ("-id",)
 
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = (
+                    f"Results per page: {self.page_size} by default, at most {self.max_page_size}."
+                )
+                parameter["schema"] = {
+                    "type": "integer",
+                    "default": self.page_size,
+                    "maximum": self.max_page_size,
+                }
+        return parameters
+
     def decode_cursor(self, request):
         # A cursor the client garbled is bad input (400), not a missing page (404).
         try:

@@ -19,6 +19,13 @@ def test_a_hostile_incoming_request_id_is_replaced(api_client):
     assert response["X-Request-ID"] != "x\ninjected log line"
 
 
+def test_an_incoming_request_id_ending_in_a_newline_is_replaced(api_client):
+    response = api_client.get("/health/live", HTTP_X_REQUEST_ID="edge-1234\n")
+
+    assert response.status_code == 200
+    assert len(response["X-Request-ID"]) == 32
+
+
 def test_each_request_is_logged_once_with_method_path_status_duration_and_id(api_client, caplog):
     with caplog.at_level(logging.INFO, logger="request"):
         response = api_client.get("/health/live")

@@ -19,3 +19,16 @@ def test_every_operation_documents_the_error_shape(api_client):
     for path in schema["paths"].values():
         for operation in path.values():
             assert operation["responses"]["default"]["content"]["application/json"]
+
+
+def test_every_cursor_paginated_list_documents_its_page_size(api_client):
+    schema = api_client.get("/api/schema/?format=json").json()
+    for path in ("/api/users/", "/api/orders/", "/api/pizzas/", "/api/records/"):
+        parameters = {
+            parameter["name"]: parameter for parameter in schema["paths"][path]["get"]["parameters"]
+        }
+        assert parameters["page_size"]["schema"] == {
+            "type": "integer",
+            "default": 20,
+            "maximum": 100,
+        }

@@ -5,15 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from orders.menu_cache import menu_invalidate
 from orders.models import Extra, Pizza
 from orders.tests.factories import ExtraFactory, PizzaExtraFactory, PizzaFactory
-
-
-@pytest.fixture(autouse=True)
-def _fresh_menu_cache():
-    # The cache outlives each test's rolled-back database (Redis in `make test`).
-    menu_invalidate()
 
 
 @dataclass

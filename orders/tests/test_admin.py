@@ -30,22 +30,16 @@ def place(menu):
     return make
 
 
-@pytest.fixture
-def admin_client_logged_in(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 @pytest.mark.django_db
 class TestOrderAdmin:
     def test_the_order_list_shows_status_total_and_customer(
-        self, admin_client_logged_in, place, django_assert_max_num_queries
+        self, admin_client, place, django_assert_max_num_queries
     ):
         for _ in range(30):
             place()
 
         with django_assert_max_num_queries(12):
-            response = admin_client_logged_in.get(ORDERS)
+            response = admin_client.get(ORDERS)
 
         assert response.status_code == 200
         page = response.content.decode()
@@ -53,20 +47,20 @@ class TestOrderAdmin:
         assert "11.90" in page
         assert "Received" in page
 
-    def test_the_order_list_filters_by_status(self, admin_client_logged_in, place, admin_user):
+    def test_the_order_list_filters_by_status(self, admin_client, place, admin_user):
         place(customer_name="Still Waiting")
         cooking = place(customer_name="In The Oven")
         order_status_change(order_id=cooking.pk, status="preparing", by=admin_user)
 
-        page = admin_client_logged_in.get(ORDERS, {"status__exact": "preparing"}).content.decode()
+        page = admin_client.get(ORDERS, {"status__exact": "preparing"}).content.decode()
 
         assert "In The Oven" in page
         assert "Still Waiting" not in page
 
-    def test_an_order_page_shows_its_items_and_history(self, admin_client_logged_in, place):
+    def test_an_order_page_shows_its_items_and_history(self, admin_client, place):
         order = place()
 
-        response = admin_client_logged_in.get(f"{ORDERS}{order.pk}/change/")
+        response = admin_client.get(f"{ORDERS}{order.pk}/change/")
 
         assert response.status_code == 200
         page = response.content.decode()
@@ -74,12 +68,12 @@ class TestOrderAdmin:
         assert "status history" in page.lower()
 
     def test_the_action_moves_selected_orders_to_their_next_status(
-        self, admin_client_logged_in, admin_user, place
+        self, admin_client, admin_user, place
     ):
         first, second, untouched = place(), place(), place()
         order_status_change(order_id=second.pk, status="preparing", by=admin_user)
 
-        admin_client_logged_in.post(
+        admin_client.post(
             ORDERS, {"action": "advance_status", "_selected_action": [first.pk, second.pk]}
         )
 
@@ -93,23 +87,23 @@ class TestOrderAdmin:
         assert last_change.changed_by == admin_user
 
     def test_the_action_leaves_finished_orders_alone_and_says_so(
-        self, admin_client_logged_in, admin_user, place
+        self, admin_client, admin_user, place
     ):
         order = place()
         order_status_change(order_id=order.pk, status="cancelled", by=admin_user)
 
-        response = admin_client_logged_in.post(
+        response = admin_client.post(
             ORDERS, {"action": "advance_status", "_selected_action": [order.pk]}, follow=True
         )
 
         assert "has no next status" in response.content.decode()
         assert Order.objects.get(pk=order.pk).status == "cancelled"
 
-    def test_orders_cannot_be_added_or_edited_in_the_admin(self, admin_client_logged_in, place):
+    def test_orders_cannot_be_added_or_edited_in_the_admin(self, admin_client, place):
         order = place()
 
-        assert admin_client_logged_in.get(f"{ORDERS}add/").status_code == 403
-        admin_client_logged_in.post(f"{ORDERS}{order.pk}/change/", {"status": "delivered"})
+        assert admin_client.get(f"{ORDERS}add/").status_code == 403
+        admin_client.post(f"{ORDERS}{order.pk}/change/", {"status": "delivered"})
         assert Order.objects.get(pk=order.pk).status == "received"
 
 
@@ -126,17 +120,17 @@ class TestOrderAdmin:
         "orderstatuschange",
     ],
 )
-def test_every_orders_model_has_a_working_admin_list(admin_client_logged_in, place, model):
+def test_every_orders_model_has_a_working_admin_list(admin_client, place, model):
     place()
 
-    response = admin_client_logged_in.get(f"/admin/orders/{model}/", {"q": "a"})
+    response = admin_client.get(f"/admin/orders/{model}/", {"q": "a"})
 
     assert response.status_code == 200
 
 
 @pytest.mark.django_db
-def test_a_pizza_page_shows_its_offered_extras(admin_client_logged_in, menu):
-    response = admin_client_logged_in.get(f"/admin/orders/pizza/{menu.margherita.pk}/change/")
+def test_a_pizza_page_shows_its_offered_extras(admin_client, menu):
+    response = admin_client.get(f"/admin/orders/pizza/{menu.margherita.pk}/change/")
 
     assert response.status_code == 200
     assert "extras offered" in response.content.decode().lower()

@@ -60,7 +60,7 @@ class TestTheMenu:
         assert names == ["Margherita"]
         assert api_client.get(f"{URL}{menu.meaty.pk}/").status_code == 404
 
-    def test_one_pizza(self, api_client, menu):
+    def test_it_shows_one_pizza(self, api_client, menu):
         response = api_client.get(f"{URL}{menu.meaty.pk}/")
 
         assert response.status_code == 200

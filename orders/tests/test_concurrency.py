@@ -4,14 +4,14 @@ safely, and a lagging replica does not hide a new order from its customer."""
 import os
 import subprocess
 import time
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
+from functools import partial
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import DEFAULT_DB_ALIAS
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from config.tests.concurrency import run_together
 from orders.models import Order, OrderItem, OrderStatusChange
 from orders.services import order_place
 
@@ -25,21 +25,11 @@ pytestmark = [
 
 
 def _race(count: int, request) -> tuple[list, float]:
-    """Run ``request(client)`` in ``count`` threads started together; the answers
-    and the seconds the whole race took."""
-    barrier = Barrier(count)
-
-    def run(_):
-        try:
-            client = APIClient()
-            barrier.wait()
-            return request(client)
-        finally:
-            connection.close()
-
+    """Run ``request(client)`` with its own client in ``count`` threads started together;
+    the answers and the seconds the whole race took."""
+    clients = [APIClient() for _ in range(count)]
     started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        answers = list(pool.map(run, range(count)))
+    answers = run_together([partial(request, client) for client in clients])
     return answers, time.perf_counter() - started
 
 

@@ -55,7 +55,9 @@ class TestWritePermissionMatrix:
         ("persona", "expected_status"),
         [("anonymous", 401), ("alice", 403), ("bob", 403), ("staff", 201)],
     )
-    def test_create(self, client_as, alice, bob, staff, persona, expected_status):
+    def test_only_staff_may_create_a_record(
+        self, client_as, alice, bob, staff, persona, expected_status
+    ):
         body = {"patient": "alice", "date_of_treatment": in_days(3), "doctor": "Dr. Who"}
 
         response = client_as(persona).post(LIST_URL, body)
@@ -70,7 +72,9 @@ class TestWritePermissionMatrix:
         ("persona", "expected_status"),
         [("anonymous", 401), ("alice", 403), ("bob", 404), ("carol", 404), ("staff", 200)],
     )
-    def test_update(self, client_as, record, bob, carol, staff, persona, expected_status):
+    def test_only_staff_may_change_a_record(
+        self, client_as, record, bob, carol, staff, persona, expected_status
+    ):
         before = stored_values(record)
 
         response = client_as(persona).patch(detail_url(record.id), {"diagnosis": "Bronchitis"})
@@ -89,7 +93,9 @@ class TestWritePermissionMatrix:
         ("persona", "expected_status"),
         [("anonymous", 401), ("alice", 403), ("bob", 404), ("carol", 404), ("staff", 204)],
     )
-    def test_delete(self, client_as, record, bob, carol, staff, persona, expected_status):
+    def test_only_staff_may_delete_a_record(
+        self, client_as, record, bob, carol, staff, persona, expected_status
+    ):
         response = client_as(persona).delete(detail_url(record.id))
 
         assert response.status_code == expected_status
@@ -121,7 +127,9 @@ class TestReadPermissionMatrix:
         ("persona", "expected_status"),
         [("anonymous", 401), ("alice", 200), ("bob", 404), ("carol", 404), ("staff", 200)],
     )
-    def test_detail(self, client_as, record, bob, carol, staff, persona, expected_status):
+    def test_only_staff_and_its_patient_may_read_a_record(
+        self, client_as, record, bob, carol, staff, persona, expected_status
+    ):
         response = client_as(persona).get(detail_url(record.id))
 
         assert response.status_code == expected_status
@@ -135,7 +143,9 @@ class TestReadPermissionMatrix:
         ("persona", "expected_patients"),
         [("alice", ["alice"]), ("bob", ["bob"]), ("carol", []), ("staff", ["bob", "alice"])],
     )
-    def test_list(self, client_as, record, bob, carol, staff, persona, expected_patients):
+    def test_each_reader_lists_only_the_records_they_may_see(
+        self, client_as, record, bob, carol, staff, persona, expected_patients
+    ):
         RecordFactory(patient=bob)
 
         response = client_as(persona).get(LIST_URL)
@@ -378,7 +388,7 @@ class TestListQueryBudget:
             RecordFactory(patient=alice if index % 2 else bob)
 
     @pytest.mark.parametrize("page_size", [5, 20, 50])
-    def test_staff_list(
+    def test_the_staff_list_costs_the_same_whatever_the_page_size(
         self, client_for, staff, many_records, page_size, django_assert_max_num_queries
     ):
         client = client_for(staff)
@@ -389,7 +399,7 @@ class TestListQueryBudget:
         assert len(response.json()["results"]) == min(page_size, 25)
 
     @pytest.mark.parametrize(("persona", "budget"), [("alice", 2), ("staff", 3)])
-    def test_detail(
+    def test_reading_a_record_costs_a_fixed_number_of_queries(
         self, client_for, request, record, persona, budget, django_assert_max_num_queries
     ):
         client = client_for(request.getfixturevalue(persona))
@@ -399,7 +409,9 @@ class TestListQueryBudget:
 
         assert response.status_code == 200
 
-    def test_patient_list(self, client_for, alice, many_records, django_assert_max_num_queries):
+    def test_a_patient_lists_a_long_page_in_two_queries(
+        self, client_for, alice, many_records, django_assert_max_num_queries
+    ):
         client = client_for(alice)
 
         with django_assert_max_num_queries(2):

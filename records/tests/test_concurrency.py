@@ -5,34 +5,26 @@ The checks read from the primary: the replica may not have replayed the writes y
 
 import os
 import subprocess
-import threading
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 import pytest
-from django.db import connection
 
 from config.database_router import reads_from_primary
+from config.tests.concurrency import run_together
 from records.models import Record, RecordAuditEntry
 from records.tests.factories import RecordFactory
 from users.tests.factories import UserFactory
 
 
-def run_together(requests: list) -> list[int]:
+def send_together(requests: list) -> list[int]:
     """Send each ``(client, method, url, body)`` from its own thread, all at once,
     once the replica (where the requests' first reads go) has the test's data."""
     subprocess.run([os.environ["TEST_SERVICES_SCRIPT"], "wait-replica"], check=True)
-    barrier = threading.Barrier(len(requests))
+    return run_together([partial(_send, *request) for request in requests])
 
-    def send(client, method, url, body) -> int:
-        try:
-            barrier.wait(timeout=10)
-            return getattr(client, method)(url, body).status_code
-        finally:
-            connection.close()
 
-    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
-        futures = [pool.submit(send, *request) for request in requests]
-        return [future.result(timeout=30) for future in futures]
+def _send(client, method: str, url: str, body: dict | None) -> int:
+    return getattr(client, method)(url, body).status_code
 
 
 @pytest.fixture
@@ -46,7 +38,7 @@ def test_two_deletes_at_once_delete_and_log_once(alice, two_staff):
     record = RecordFactory(patient=alice)
     url = f"/api/records/{record.id}/"
 
-    statuses = run_together([(client, "delete", url, None) for client in two_staff])
+    statuses = send_together([(client, "delete", url, None) for client in two_staff])
 
     assert sorted(statuses) == [204, 404]
     with reads_from_primary():
@@ -60,7 +52,7 @@ def test_two_identical_changes_at_once_are_logged_as_one_change(alice, two_staff
     record = RecordFactory(patient=alice, diagnosis="Asthma")
     url = f"/api/records/{record.id}/"
 
-    statuses = run_together(
+    statuses = send_together(
         [(client, "patch", url, {"diagnosis": "Bronchitis"}) for client in two_staff]
     )
 

@@ -173,6 +173,14 @@ def test_a_forged_cursor_position_is_a_400(api_client):
 
 
 @pytest.mark.django_db
+def test_a_cursor_that_is_not_one_is_a_400_on_the_cursor(api_client):
+    response = api_client.get("/api/posts/?cursor=%%%not-base64")
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"cursor": ["Invalid cursor."]}
+
+
+@pytest.mark.django_db
 def test_hidden_posts_and_reposts_of_them_are_left_out_of_the_feed(api_client, alice, bob):
     hidden = post_create(author=alice, content="hidden")
     post_set_hidden(post=hidden, hidden=True)

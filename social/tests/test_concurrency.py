@@ -4,14 +4,12 @@ The checks read from the primary: outside a request, reads go to the streaming r
 which may not have replayed the last commits yet.
 """
 
-import threading
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 
 from config.database_router import reads_from_primary
+from config.tests.concurrency import run_together
 from social.models import Follow, Post
 from social.services import follow_create, post_create
 from users.tests.factories import UserFactory
@@ -19,19 +17,9 @@ from users.tests.factories import UserFactory
 REQUESTS = 20
 
 
-def run_together(requests: list) -> Counter:
-    """Send every request from its own thread, all released at the same moment."""
-    barrier = threading.Barrier(len(requests))
-
-    def send(request) -> int:
-        try:
-            barrier.wait(timeout=30)
-            return request().status_code
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=len(requests)) as pool:
-        return Counter(pool.map(send, requests))
+def statuses_of(requests: list) -> Counter:
+    """Send every request from its own thread, all at once; how many got each status."""
+    return Counter(response.status_code for response in run_together(requests))
 
 
 @pytest.mark.services
@@ -43,7 +31,7 @@ def test_20_simultaneous_posts_from_one_author_create_exactly_5(client_for, alic
         for number, client in enumerate(clients)
     ]
 
-    statuses = run_together(requests)
+    statuses = statuses_of(requests)
 
     assert statuses == {201: 5, 429: REQUESTS - 5}
     with reads_from_primary():
@@ -59,7 +47,7 @@ def test_20_simultaneous_follows_leave_the_counter_equal_to_the_follow_rows(clie
     clients = [client_for(follower) for follower in followers * 2]
     requests = [lambda client=client: client.post("/api/users/alice/follow/") for client in clients]
 
-    statuses = run_together(requests)
+    statuses = statuses_of(requests)
 
     assert statuses == {201: len(followers), 200: len(followers)}
     with reads_from_primary():
@@ -81,7 +69,7 @@ def test_20_simultaneous_reposts_of_one_post_count_exactly(client_for, alice):
         for client in clients
     ]
 
-    statuses = run_together(requests)
+    statuses = statuses_of(requests)
 
     assert statuses == {201: REQUESTS}
     with reads_from_primary():
@@ -100,7 +88,7 @@ def test_simultaneous_unfollows_of_one_follow_take_the_counters_down_once(client
         lambda client=client: client.delete("/api/users/alice/follow/") for client in clients
     ]
 
-    statuses = run_together(requests)
+    statuses = statuses_of(requests)
 
     assert statuses == {204: len(clients)}
     with reads_from_primary():
@@ -122,7 +110,7 @@ def test_follows_and_unfollows_both_ways_at_once_never_deadlock_and_keep_the_cou
         requests += [lambda client=client, path=path: client.post(path)]
         requests += [lambda client=client, path=path: client.delete(path)]
 
-    statuses = run_together(requests)
+    statuses = statuses_of(requests)
 
     assert set(statuses) <= {200, 201, 204}
     with reads_from_primary():
@@ -130,3 +118,26 @@ def test_follows_and_unfollows_both_ways_at_once_never_deadlock_and_keep_the_cou
             user.refresh_from_db()
             assert user.followers_count == Follow.objects.filter(followee=user).count()
             assert user.following_count == Follow.objects.filter(follower=user).count()
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_follows_racing_unfollows_of_one_pair_never_fail(client_for, alice, bob):
+    clients = [client_for(bob) for _ in range(REQUESTS)]
+    path = "/api/users/alice/follow/"
+    for _ in range(5):
+        requests = [
+            lambda client=client, number=number: (client.post if number % 2 else client.delete)(
+                path
+            )
+            for number, client in enumerate(clients)
+        ]
+
+        statuses = statuses_of(requests)
+
+        assert set(statuses) <= {200, 201, 204}
+    with reads_from_primary():
+        alice.refresh_from_db()
+        bob.refresh_from_db()
+        follows = Follow.objects.filter(follower=bob, followee=alice).count()
+        assert alice.followers_count == bob.following_count == follows

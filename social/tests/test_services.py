@@ -142,7 +142,10 @@ def test_the_sixth_post_of_the_day_reaches_the_limit_whatever_its_kind(alice, bo
 def test_posts_of_earlier_days_do_not_count_toward_the_limit(alice):
     yesterday = timezone.now() - timedelta(days=1)
     PostFactory.create_batch(5, author=alice, created_at=yesterday)
-    post_create(author=alice, content="a new day")
+
+    post = post_create(author=alice, content="a new day")
+
+    assert Post.objects.filter(author=alice, created_at__gte=post.created_at).get() == post
 
 
 def test_retry_after_counts_the_seconds_until_midnight_utc():

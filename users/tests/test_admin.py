@@ -6,14 +6,6 @@ from django.test import Client
 from users.tests.factories import DEFAULT_PASSWORD, UserFactory
 
 
-@pytest.fixture
-def admin_client_for_boss(db) -> Client:
-    UserFactory(username="boss", is_staff=True, is_superuser=True)
-    client = Client()
-    client.login(username="boss", password=DEFAULT_PASSWORD)
-    return client
-
-
 @pytest.mark.django_db
 def test_staff_log_in_to_the_admin_with_a_session():
     UserFactory(username="boss", is_staff=True, is_superuser=True)
@@ -28,24 +20,22 @@ def test_staff_log_in_to_the_admin_with_a_session():
     assert client.get("/admin/").status_code == 200
 
 
-def test_the_user_list_searches_and_filters(admin_client_for_boss, alice, bob):
-    response = admin_client_for_boss.get(
-        "/admin/users/user/", {"q": "alice", "user_type__exact": "person"}
-    )
+def test_the_user_list_searches_and_filters(admin_client, alice, bob):
+    response = admin_client.get("/admin/users/user/", {"q": "alice", "user_type__exact": "person"})
 
     assert response.status_code == 200
     assert [user.username for user in response.context["cl"].result_list] == ["alice"]
 
 
 def test_an_admin_edit_of_a_date_of_birth_refreshes_the_birthdays_of_today(
-    admin_client_for_boss, api_client, freeze_today, django_capture_on_commit_callbacks
+    admin_client, api_client, freeze_today, django_capture_on_commit_callbacks
 ):
     freeze_today(date(2021, 3, 25))
     zed = UserFactory(username="zed", email="", first_name="", last_name="")
     assert api_client.get("/api/birthdays/today/").json()["count"] == 0
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client_for_boss.post(
+        response = admin_client.post(
             f"/admin/users/user/{zed.pk}/change/",
             {
                 "username": "zed",
@@ -61,14 +51,14 @@ def test_an_admin_edit_of_a_date_of_birth_refreshes_the_birthdays_of_today(
 
 
 def test_deactivating_an_account_in_the_admin_takes_it_off_the_birthdays_of_today(
-    admin_client_for_boss, api_client, freeze_today, django_capture_on_commit_callbacks
+    admin_client, api_client, freeze_today, django_capture_on_commit_callbacks
 ):
     freeze_today(date(2021, 3, 25))
     zed = UserFactory(username="zed", email="", date_of_birth=date(1990, 3, 25))
     assert api_client.get("/api/birthdays/today/").json()["count"] == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client_for_boss.post(
+        response = admin_client.post(
             f"/admin/users/user/{zed.pk}/change/",
             {"username": "zed", "user_type": "person", "date_of_birth": "1990-03-25"},
         )
@@ -77,13 +67,11 @@ def test_deactivating_an_account_in_the_admin_takes_it_off_the_birthdays_of_toda
     assert api_client.get("/api/birthdays/today/").json()["count"] == 0
 
 
-def test_the_admin_refuses_a_date_of_birth_that_is_not_in_the_past(
-    admin_client_for_boss, freeze_today
-):
+def test_the_admin_refuses_a_date_of_birth_that_is_not_in_the_past(admin_client, freeze_today):
     freeze_today(date(2021, 3, 25))
     zed = UserFactory(username="zed", email="")
 
-    response = admin_client_for_boss.post(
+    response = admin_client.post(
         f"/admin/users/user/{zed.pk}/change/",
         {"username": "zed", "user_type": "person", "date_of_birth": "2021-03-25"},
     )
