@@ -21,8 +21,6 @@ class KeysetPagination(CursorPagination):
     whatever its depth. The view gives the key as ``ordering``.
     """
 
-    invalid_cursor_message = "Invalid cursor."
-
     def get_ordering(self, request, queryset, view) -> tuple[str, ...]:
         return tuple(getattr(view, "ordering", None) or self.ordering)
 

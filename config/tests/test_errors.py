@@ -89,4 +89,4 @@ def test_a_request_for_an_unknown_host_is_a_json_400(api_client):
 def test_a_garbled_cursor_is_a_400_on_the_cursor(api_client):
     response = api_client.get("/api/pizzas/", {"cursor": "not-a-cursor"})
     assert response.status_code == 400
-    assert response.json()["fields"] == {"cursor": ["Invalid cursor"]}
+    assert response.json()["fields"] == {"cursor": ["Invalid cursor."]}
