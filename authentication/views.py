@@ -36,6 +36,7 @@ THROTTLED = error_response(
 )
 
 
+@extend_schema(tags=["authentication"])
 class AuthenticationView(APIView):
     """Base of these views: every 401 names the scheme to use (``WWW-Authenticate``),
     also when a service refused the credentials."""

@@ -24,6 +24,7 @@ class NewestUsersFirst(CursorPagination):
     ordering = ("-date_joined", "-id")
 
 
+@extend_schema(tags=["users"])
 class UserListView(generics.ListAPIView):
     """Accounts, newest first; `?q=` searches usernames and names."""
 
@@ -44,6 +45,7 @@ class BirthdaysPagination(pagination.PageNumberPagination):
     max_page_size = CursorPagination.max_page_size
 
 
+@extend_schema(tags=["users"])
 class BirthdaysTodayView(generics.ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = BirthdayUserSerializer
