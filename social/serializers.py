@@ -78,11 +78,9 @@ class EmbeddedPostSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PostSerializer(serializers.ModelSerializer):
-    author = UserSummarySerializer(read_only=True)
-    content = serializers.CharField(
-        allow_null=True, read_only=True, help_text="The text; null for a repost."
-    )
+class PostSerializer(EmbeddedPostSerializer):
+    """A post of the feed: the embedded one's fields, with its original embedded."""
+
     original = serializers.SerializerMethodField(
         help_text="For a repost or quote, the post it points at (one level deep); null for a "
         "post, and for a quote whose original staff hid."
