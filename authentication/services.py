@@ -29,6 +29,10 @@ class InvalidCredentials(ApplicationError):
     code = "invalid_credentials"
 
 
+class InvalidResetCode(ApplicationError):
+    code = "invalid_code"
+
+
 class InvalidRefreshToken(ApplicationError):
     status_code = 401
     code = "token_not_valid"
@@ -193,10 +197,9 @@ def password_reset(*, email: str, code: str, password: str) -> None:
             _password_set_with_code(reset_code, password=password, now=now)
             accepted = True
     if not accepted:
-        raise ApplicationError(
+        raise InvalidResetCode(
             "The code is wrong or has expired.",
             fields={"code": ["The code is wrong or has expired."]},
-            code="invalid_code",
         )
 
 

@@ -4,6 +4,12 @@ The per-IP limit slows one client trying many accounts; the per-account limit
 slows many clients (a botnet) trying one account. Rates are the scopes of
 ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``; a throttled request answers 429 with
 ``Retry-After``.
+
+Login and reset count failed attempts only (a wrong password, a wrong code): guessing
+is what they slow down, and someone who logs in often must never be locked out by
+their own successes. Once the failures reach the limit, every attempt is refused until
+the oldest one leaves the window. "Forgot" has no failure to count: it counts every
+request, which also limits the mail sent to one address.
 """
 
 import hashlib
@@ -42,11 +48,34 @@ class _AccountThrottle(SimpleRateThrottle):
         return value
 
 
-class LoginIPThrottle(_IPThrottle):
+class _FailureThrottle(SimpleRateThrottle):
+    """Refuses a request once enough failures were recorded in the window; a request
+    itself records nothing: the view calls ``failures_record(view, request)`` when it failed."""
+
+    def throttle_success(self) -> bool:
+        return True
+
+    def failure_record(self, request, view) -> None:
+        key = self.get_cache_key(request, view)
+        if self.rate is None or key is None:
+            return
+        now = self.timer()
+        recent = [moment for moment in self.cache.get(key, []) if moment > now - self.duration]
+        self.cache.set(key, [now, *recent], self.duration)
+
+
+def failures_record(view, request) -> None:
+    """Count a failed attempt against every failure-counting limit of ``view``."""
+    for throttle in view.get_throttles():
+        if isinstance(throttle, _FailureThrottle):
+            throttle.failure_record(request, view)
+
+
+class LoginIPThrottle(_FailureThrottle, _IPThrottle):
     scope = "login_ip"
 
 
-class LoginAccountThrottle(_AccountThrottle):
+class LoginAccountThrottle(_FailureThrottle, _AccountThrottle):
     scope = "login_account"
     field = "login"
 
@@ -62,4 +91,13 @@ class PasswordIPThrottle(_IPThrottle):
 
 class PasswordAccountThrottle(_AccountThrottle):
     scope = "password_account"
+    field = "email"
+
+
+class ResetIPThrottle(_FailureThrottle, _IPThrottle):
+    scope = "reset_ip"
+
+
+class ResetAccountThrottle(_FailureThrottle, _AccountThrottle):
+    scope = "reset_account"
     field = "email"

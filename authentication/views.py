@@ -24,6 +24,9 @@ from authentication.throttles import (
     LoginIPThrottle,
     PasswordAccountThrottle,
     PasswordIPThrottle,
+    ResetAccountThrottle,
+    ResetIPThrottle,
+    failures_record,
 )
 from config.api.errors import error_response
 from users.services import user_update
@@ -94,14 +97,18 @@ class LoginView(PublicView):
         },
         description=(
             "`login` is a username or an email. 401 for a wrong login or password (one "
-            "answer for both); 429 with `Retry-After` after too many attempts from one IP "
+            "answer for both); 429 with `Retry-After` after too many failed attempts from one IP "
             "or on one account."
         ),
     )
     def post(self, request: Request) -> Response:
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user, tokens = services.account_login(**serializer.validated_data)
+        try:
+            user, tokens = services.account_login(**serializer.validated_data)
+        except services.InvalidCredentials:
+            failures_record(self, request)
+            raise
         return Response(_session(user, tokens))
 
 
@@ -192,7 +199,7 @@ class PasswordForgotView(PublicView):
 
 
 class PasswordResetView(PublicView):
-    throttle_classes = [PasswordIPThrottle, PasswordAccountThrottle]
+    throttle_classes = [ResetIPThrottle, ResetAccountThrottle]
 
     @extend_schema(
         operation_id="auth_password_reset",
@@ -212,5 +219,9 @@ class PasswordResetView(PublicView):
     def post(self, request: Request) -> Response:
         serializer = PasswordResetSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.password_reset(**serializer.validated_data)
+        try:
+            services.password_reset(**serializer.validated_data)
+        except services.InvalidResetCode:
+            failures_record(self, request)
+            raise
         return Response(status=status.HTTP_204_NO_CONTENT)

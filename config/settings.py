@@ -191,10 +191,13 @@ REST_FRAMEWORK = {
     # address. Unset, DRF would trust the whole header and a client could pick its IP.
     "NUM_PROXIES": env_int("DJANGO_TRUSTED_PROXIES", 0),
     "DEFAULT_THROTTLE_RATES": {
+        # Login and reset count failed attempts; "forgot" counts every request.
         "login_ip": env_str("THROTTLE_LOGIN_IP", "20/min"),
         "login_account": env_str("THROTTLE_LOGIN_ACCOUNT", "10/min"),
-        "password_ip": env_str("THROTTLE_PASSWORD_IP", "10/min"),
-        "password_account": env_str("THROTTLE_PASSWORD_ACCOUNT", "5/min"),
+        "reset_ip": env_str("THROTTLE_RESET_IP", "20/min"),
+        "reset_account": env_str("THROTTLE_RESET_ACCOUNT", "10/min"),
+        "password_ip": env_str("THROTTLE_PASSWORD_IP", "20/min"),
+        "password_account": env_str("THROTTLE_PASSWORD_ACCOUNT", "10/min"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -5,6 +5,8 @@ from authentication.throttles import (
     LoginIPThrottle,
     PasswordAccountThrottle,
     PasswordIPThrottle,
+    ResetAccountThrottle,
+    ResetIPThrottle,
 )
 from users.tests.factories import DEFAULT_PASSWORD, UserFactory
 
@@ -13,6 +15,8 @@ LOGIN_ACCOUNT_RATE = LoginAccountThrottle().num_requests
 LOGIN_IP_RATE = LoginIPThrottle().num_requests
 PASSWORD_ACCOUNT_RATE = PasswordAccountThrottle().num_requests
 PASSWORD_IP_RATE = PasswordIPThrottle().num_requests
+RESET_ACCOUNT_RATE = ResetAccountThrottle().num_requests
+RESET_IP_RATE = ResetIPThrottle().num_requests
 
 
 def assert_throttled(response) -> None:
@@ -131,14 +135,53 @@ def test_behind_the_load_balancer_the_ip_it_saw_is_the_one_throttled(api_client,
     assert_throttled(same)
 
 
+def test_successful_logins_are_never_throttled(api_client, alice):
+    for _ in range(LOGIN_ACCOUNT_RATE + LOGIN_IP_RATE):
+        response = api_client.post(
+            "/api/auth/login", {"login": "alice", "password": DEFAULT_PASSWORD}
+        )
+        assert response.status_code == 200
+
+
 @pytest.mark.django_db
-def test_password_requests_on_one_email_are_throttled_across_both_endpoints(api_client):
+def test_forgot_requests_on_one_email_are_throttled(api_client):
     email = "alice@example.com"
-    for _ in range(PASSWORD_ACCOUNT_RATE - 1):
+    for _ in range(PASSWORD_ACCOUNT_RATE):
         api_client.post("/api/auth/password/forgot", {"email": email})
-    api_client.post("/api/auth/password/reset", {"email": email, "code": "000000", "password": "x"})
 
     assert_throttled(api_client.post("/api/auth/password/forgot", {"email": email.upper()}))
+
+
+def test_wrong_reset_codes_on_one_email_are_throttled_even_for_the_right_code(api_client, alice):
+    api_client.post("/api/auth/password/forgot", {"email": alice.email})
+    for _ in range(RESET_ACCOUNT_RATE):
+        api_client.post(
+            "/api/auth/password/reset",
+            {"email": alice.email, "code": "000000", "password": "a-new-long-password"},
+        )
+
+    response = api_client.post(
+        "/api/auth/password/reset",
+        {"email": alice.email, "code": "123456", "password": "a-new-long-password"},
+    )
+
+    assert_throttled(response)
+
+
+@pytest.mark.django_db
+def test_wrong_reset_codes_from_one_ip_are_throttled_across_emails(api_client):
+    for number in range(RESET_IP_RATE):
+        api_client.post(
+            "/api/auth/password/reset",
+            {"email": f"user{number}@example.com", "code": "000000", "password": "x-long-pass"},
+        )
+
+    response = api_client.post(
+        "/api/auth/password/reset",
+        {"email": "last@example.com", "code": "000000", "password": "x-long-pass"},
+    )
+
+    assert_throttled(response)
 
 
 @pytest.mark.django_db
