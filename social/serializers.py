@@ -54,6 +54,10 @@ class ProfileSerializer(serializers.ModelSerializer):
         return bool(self.context.get("is_following", False))
 
 
+# The fields of a post, embedded or not; they differ only in how the original is given.
+POST_FIELDS = ("id", "author", "kind", "content", "created_at", "repost_count", "quote_count")
+
+
 class EmbeddedPostSerializer(serializers.ModelSerializer):
     """The original of a repost or quote. It is not nested further: ``original_id``
     points at its own original, if any, to fetch at ``/api/posts/{id}/``."""
@@ -65,16 +69,7 @@ class EmbeddedPostSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Post
-        fields = (
-            "id",
-            "author",
-            "kind",
-            "content",
-            "created_at",
-            "repost_count",
-            "quote_count",
-            "original_id",
-        )
+        fields = (*POST_FIELDS, "original_id")
         read_only_fields = fields
 
 
@@ -88,16 +83,7 @@ class PostSerializer(EmbeddedPostSerializer):
 
     class Meta:
         model = Post
-        fields = (
-            "id",
-            "author",
-            "kind",
-            "content",
-            "created_at",
-            "repost_count",
-            "quote_count",
-            "original",
-        )
+        fields = (*POST_FIELDS, "original")
         read_only_fields = fields
 
     @extend_schema_field(EmbeddedPostSerializer(allow_null=True))
