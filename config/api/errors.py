@@ -23,6 +23,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 INVALID_INPUT = "Invalid input."
 # The schema component of the error body, which ``add_error_responses`` defines.
 ERROR_SCHEMA_REF = {"$ref": "#/components/schemas/Error"}
+# What a 401 answers in WWW-Authenticate, as the JWT authentication itself does.
+BEARER_CHALLENGE = 'Bearer realm="api"'
 
 
 class ApplicationError(Exception):
@@ -49,6 +51,20 @@ class ApplicationError(Exception):
     def invalid(cls, fields: dict[str, list[str]]) -> "ApplicationError":
         """A 400 about these request fields, shaped like a serializer's validation error."""
         return cls(INVALID_INPUT, fields=fields)
+
+
+class NotAuthenticated(ApplicationError):
+    """401: the caller must log in (the response names the Bearer scheme)."""
+
+    status_code = 401
+    code = "not_authenticated"
+
+
+class PermissionDenied(ApplicationError):
+    """403: the caller is known but may not do this."""
+
+    status_code = 403
+    code = "permission_denied"
 
 
 class NotFound(ApplicationError):
@@ -111,6 +127,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         )
         if exc.retry_after is not None:
             response["Retry-After"] = str(exc.retry_after)
+        if exc.status_code == 401:
+            response["WWW-Authenticate"] = BEARER_CHALLENGE
         return response
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages

@@ -2,7 +2,13 @@ import pytest
 from django.test import Client
 from rest_framework.exceptions import ValidationError
 
-from config.api.errors import Conflict, LimitReached, exception_handler
+from config.api.errors import (
+    Conflict,
+    LimitReached,
+    NotAuthenticated,
+    PermissionDenied,
+    exception_handler,
+)
 
 
 def test_an_unknown_api_path_is_a_json_404(api_client):
@@ -77,6 +83,20 @@ def test_a_reached_limit_says_when_to_retry():
     response = exception_handler(LimitReached("5 posts a day.", retry_after=120), {})
     assert response.status_code == 429
     assert response["Retry-After"] == "120"
+
+
+def test_a_missing_login_is_a_401_that_names_the_bearer_scheme():
+    response = exception_handler(NotAuthenticated("Log in to see the following feed."), {})
+    assert response.status_code == 401
+    assert response.data["code"] == "not_authenticated"
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+def test_a_refused_action_is_a_403_without_a_challenge():
+    response = exception_handler(PermissionDenied("Only staff may do this."), {})
+    assert response.status_code == 403
+    assert response.data["code"] == "permission_denied"
+    assert not response.has_header("WWW-Authenticate")
 
 
 def test_a_request_for_an_unknown_host_is_a_json_400(api_client):
