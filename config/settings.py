@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "config",
     # The project's apps, in dependency order: `seed` runs their seeders in this order.
     "users",
     "authentication",
