@@ -6,5 +6,4 @@ class AuthenticationConfig(AppConfig):
     verbose_name = "Authentication"
 
     def ready(self) -> None:
-        # Registers the schema extension of our JWT authentication with drf-spectacular.
-        from authentication import schema  # noqa: F401
+        from authentication import schema_registration  # noqa: F401
