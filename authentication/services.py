@@ -17,15 +17,14 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from authentication.models import CODE_DIGITS, CODE_LIFETIME, PasswordResetCode
-from config.api.errors import ApplicationError
+from config.api.errors import ApplicationError, NotAuthenticated
 from config.database_router import reads_from_primary
 from users.models import User
 from users.selectors import user_username_for_login
 from users.services import user_create
 
 
-class InvalidCredentials(ApplicationError):
-    status_code = 401
+class InvalidCredentials(NotAuthenticated):
     code = "invalid_credentials"
 
 
@@ -33,8 +32,7 @@ class InvalidResetCode(ApplicationError):
     code = "invalid_code"
 
 
-class InvalidRefreshToken(ApplicationError):
-    status_code = 401
+class InvalidRefreshToken(NotAuthenticated):
     code = "token_not_valid"
 
 

@@ -1,4 +1,6 @@
+import pytest
 from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import AccessToken
 
 
 def refresh(client: APIClient, token: str):
@@ -84,3 +86,43 @@ def test_logging_out_one_session_keeps_the_others(api_client, client_for, alice,
     client_for(alice).post("/api/auth/logout", {"refresh": laptop["refresh"]})
 
     assert refresh(api_client, phone["refresh"]).status_code == 200
+
+
+def test_an_access_token_of_a_deactivated_account_is_refused(client_for, alice):
+    client = client_for(alice)
+    alice.is_active = False
+    alice.save(update_fields=["is_active"])
+
+    response = client.get("/api/auth/me")
+
+    assert response.status_code == 401
+    assert response.json() == {
+        "status": 401,
+        "code": "authentication_failed",
+        "detail": "User is inactive",
+        "fields": {},
+    }
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+def test_an_access_token_of_a_deleted_account_is_refused(client_for, alice):
+    client = client_for(alice)
+    alice.delete()
+
+    response = client.get("/api/auth/me")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+    assert response.json()["detail"] == "User not found"
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+@pytest.mark.django_db
+def test_an_access_token_naming_no_account_is_refused(api_client):
+    token = AccessToken()  # signed, valid, but without the user id claim
+
+    response = api_client.get("/api/auth/me", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
