@@ -49,23 +49,10 @@ def token_pair_issue(*, user: User) -> TokenPair:
 
 
 @transaction.atomic
-def account_signup(
-    *,
-    username: str,
-    email: str,
-    password: str,
-    first_name: str = "",
-    last_name: str = "",
-    user_type: str = User.UserType.PERSON,
-) -> tuple[User, TokenPair]:
-    user = user_create(
-        username=username,
-        email=email,
-        password=password,
-        first_name=first_name,
-        last_name=last_name,
-        user_type=user_type,
-    )
+def account_signup(**user_fields: str) -> tuple[User, TokenPair]:
+    """A new account and its first token pair; the fields are ``user_create``'s,
+    passed through so that its signature is the only one to keep."""
+    user = user_create(**user_fields)
     return user, token_pair_issue(user=user)
 
 
