@@ -1,10 +1,12 @@
 """The authentication endpoints: thin views over ``authentication.services``."""
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from authentication import services
@@ -39,26 +41,9 @@ THROTTLED = error_response(
 )
 
 
-@extend_schema(tags=["authentication"])
-class AuthenticationView(APIView):
-    """Base of these views: every 401 names the scheme to use (``WWW-Authenticate``),
-    also when a service refused the credentials."""
-
-    www_authenticate = 'Bearer realm="api"'
-
-    def get_authenticate_header(self, request: Request) -> str:
-        return self.www_authenticate
-
-    def handle_exception(self, exc: Exception) -> Response:
-        response = super().handle_exception(exc)
-        if response.status_code == status.HTTP_401_UNAUTHORIZED:
-            response["WWW-Authenticate"] = self.www_authenticate
-        return response
-
-
-class PublicView(AuthenticationView):
-    """For anyone: a stale bearer token sent along must not get in the way."""
-
+class PublicMixin:
+    # For anyone: a stale bearer token sent along must not get in the way. (Comments,
+    # not docstrings, on these classes: DRF and drf-spectacular would publish them.)
     authentication_classes = ()
     permission_classes = [AllowAny]
 
@@ -69,21 +54,113 @@ def _session(user, tokens: services.TokenPair) -> dict:
     ).data
 
 
-class SignupView(PublicView):
+# The account, in the manner of djoser's UserViewSet: created at signup, read and
+# changed as ``me``, its password reset by mailed code. Public except ``me``.
+@extend_schema(tags=["authentication"])
+class AccountViewSet(PublicMixin, viewsets.ViewSet):
     @extend_schema(
         operation_id="auth_signup",
         request=SignupSerializer,
         responses={201: SessionSerializer, 400: INVALID_INPUT},
         description="Create an account and log it in.",
     )
-    def post(self, request: Request) -> Response:
+    def create(self, request: Request) -> Response:
         serializer = SignupSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user, tokens = services.account_signup(**serializer.validated_data)
         return Response(_session(user, tokens), status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        operation_id="auth_me_read",
+        responses={200: AccountSerializer, 401: NOT_AUTHENTICATED},
+        description="Your own account, email and date of birth included.",
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        # The caller's own account: the project's default authentication and permission.
+        authentication_classes=api_settings.DEFAULT_AUTHENTICATION_CLASSES,
+        permission_classes=api_settings.DEFAULT_PERMISSION_CLASSES,
+    )
+    def me(self, request: Request) -> Response:
+        return Response(AccountSerializer(request.user).data)
 
-class LoginView(PublicView):
+    @extend_schema(
+        operation_id="auth_me_update",
+        request=AccountUpdateSerializer,
+        responses={200: AccountSerializer, 400: INVALID_INPUT, 401: NOT_AUTHENTICATED},
+        description="Change your names, email, user type or date of birth.",
+    )
+    @me.mapping.patch
+    def me_update(self, request: Request) -> Response:
+        serializer = AccountUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        user = user_update(user=request.user, data=serializer.validated_data)
+        return Response(AccountSerializer(user).data)
+
+    @extend_schema(
+        operation_id="auth_password_forgot",
+        request=PasswordForgotSerializer,
+        responses={
+            202: OpenApiResponse(description="Accepted, whether the email is known or not."),
+            400: INVALID_INPUT,
+            429: THROTTLED,
+        },
+        description=(
+            "Mails a six-digit code, valid 300 s, to the account with this email, if any. "
+            "A new request replaces the previous code. Throttled per IP and per email (429)."
+        ),
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="password/forgot",
+        name="Password Forgot",
+        throttle_classes=[PasswordIPThrottle, PasswordAccountThrottle],
+    )
+    def password_forgot(self, request: Request) -> Response:
+        serializer = PasswordForgotSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset_request(email=serializer.validated_data["email"])
+        return Response(status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        operation_id="auth_password_reset",
+        request=PasswordResetSerializer,
+        responses={
+            204: OpenApiResponse(description="Password changed; every refresh token revoked."),
+            400: error_response(
+                "Wrong, expired or used code, or a password the validators refuse."
+            ),
+            429: THROTTLED,
+        },
+        description=(
+            "400 for a wrong, expired or used code, for any code after 5 wrong tries, and "
+            "for a password Django's validators refuse. Throttled per IP and per email (429)."
+        ),
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="password/reset",
+        name="Password Reset",
+        throttle_classes=[ResetIPThrottle, ResetAccountThrottle],
+    )
+    def password_reset(self, request: Request) -> Response:
+        serializer = PasswordResetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            services.password_reset(**serializer.validated_data)
+        except services.InvalidResetCode:
+            failures_record(self, request)
+            raise
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# The token operations are not a resource: views beside the router's routes, as in
+# djoser and NetBox.
+@extend_schema(tags=["authentication"])
+class LoginView(PublicMixin, APIView):
     throttle_classes = [LoginIPThrottle, LoginAccountThrottle]
 
     @extend_schema(
@@ -112,7 +189,8 @@ class LoginView(PublicView):
         return Response(_session(user, tokens))
 
 
-class RefreshView(PublicView):
+@extend_schema(tags=["authentication"])
+class RefreshView(PublicMixin, APIView):
     @extend_schema(
         operation_id="auth_refresh",
         request=RefreshSerializer,
@@ -133,7 +211,8 @@ class RefreshView(PublicView):
         return Response(TokenPairSerializer(tokens).data)
 
 
-class LogoutView(AuthenticationView):
+@extend_schema(tags=["authentication"])
+class LogoutView(APIView):
     @extend_schema(
         operation_id="auth_logout",
         request=RefreshSerializer,
@@ -151,77 +230,4 @@ class LogoutView(AuthenticationView):
         serializer = RefreshSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.token_revoke(user=request.user, refresh=serializer.validated_data["refresh"])
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class MeView(AuthenticationView):
-    @extend_schema(
-        operation_id="auth_me_read",
-        responses={200: AccountSerializer, 401: NOT_AUTHENTICATED},
-    )
-    def get(self, request: Request) -> Response:
-        return Response(AccountSerializer(request.user).data)
-
-    @extend_schema(
-        operation_id="auth_me_update",
-        request=AccountUpdateSerializer,
-        responses={200: AccountSerializer, 400: INVALID_INPUT, 401: NOT_AUTHENTICATED},
-        description="Change your names, email, user type or date of birth.",
-    )
-    def patch(self, request: Request) -> Response:
-        serializer = AccountUpdateSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        user = user_update(user=request.user, data=serializer.validated_data)
-        return Response(AccountSerializer(user).data)
-
-
-class PasswordForgotView(PublicView):
-    throttle_classes = [PasswordIPThrottle, PasswordAccountThrottle]
-
-    @extend_schema(
-        operation_id="auth_password_forgot",
-        request=PasswordForgotSerializer,
-        responses={
-            202: OpenApiResponse(description="Accepted, whether the email is known or not."),
-            400: INVALID_INPUT,
-            429: THROTTLED,
-        },
-        description=(
-            "Mails a six-digit code, valid 300 s, to the account with this email, if any. "
-            "A new request replaces the previous code. Throttled per IP and per email (429)."
-        ),
-    )
-    def post(self, request: Request) -> Response:
-        serializer = PasswordForgotSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.password_reset_request(email=serializer.validated_data["email"])
-        return Response(status=status.HTTP_202_ACCEPTED)
-
-
-class PasswordResetView(PublicView):
-    throttle_classes = [ResetIPThrottle, ResetAccountThrottle]
-
-    @extend_schema(
-        operation_id="auth_password_reset",
-        request=PasswordResetSerializer,
-        responses={
-            204: OpenApiResponse(description="Password changed; every refresh token revoked."),
-            400: error_response(
-                "Wrong, expired or used code, or a password the validators refuse."
-            ),
-            429: THROTTLED,
-        },
-        description=(
-            "400 for a wrong, expired or used code, for any code after 5 wrong tries, and "
-            "for a password Django's validators refuse. Throttled per IP and per email (429)."
-        ),
-    )
-    def post(self, request: Request) -> Response:
-        serializer = PasswordResetSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            services.password_reset(**serializer.validated_data)
-        except services.InvalidResetCode:
-            failures_record(self, request)
-            raise
         return Response(status=status.HTTP_204_NO_CONTENT)

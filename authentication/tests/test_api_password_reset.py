@@ -140,3 +140,14 @@ def test_a_code_has_six_digits(api_client, code):
     # Refused as malformed, so it is not counted as a wrong try of the mailed code.
     assert response.json()["code"] == "invalid"
     assert list(response.json()["fields"]) == ["code"]
+
+
+def test_a_stale_bearer_token_does_not_block_a_reset(api_client, alice, request_reset_code):
+    code = request_reset_code("alice@example.com")
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+
+    assert (
+        api_client.post("/api/auth/password/forgot", {"email": "bob@example.com"}).status_code
+        == 202
+    )
+    assert reset(api_client, code=code).status_code == 204

@@ -123,3 +123,12 @@ def test_a_stale_bearer_token_does_not_block_logging_in(api_client, alice):
     response = api_client.post("/api/auth/login", {"login": "alice", "password": DEFAULT_PASSWORD})
 
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_stale_bearer_token_does_not_block_signing_up(api_client):
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
+
+    response = api_client.post("/api/auth/signup", SIGNUP)
+
+    assert response.status_code == 201
