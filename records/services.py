@@ -7,11 +7,11 @@ there is never a change without its entry, nor an entry for a change that failed
 from collections.abc import Iterable
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from config.api.errors import NotFound
+from config.api.errors import ApplicationError, NotFound, PermissionDenied
 from records.models import Record, RecordAuditEntry
 from users.models import User
 
@@ -107,7 +107,9 @@ def record_update(*, record: Record, actor: User, changes: dict, request_id: str
     _require_staff(actor)
     unknown = sorted(set(changes) - set(UPDATABLE_FIELDS))
     if unknown:
-        raise ValidationError({field: ["This field cannot be changed."] for field in unknown})
+        raise ApplicationError.invalid(
+            {field: ["This field cannot be changed."] for field in unknown}
+        )
     stored = _lock(record)
     changed_fields = [
         field

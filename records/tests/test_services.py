@@ -2,11 +2,12 @@ import datetime
 import json
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from config.api.errors import ApplicationError, PermissionDenied
 from records.models import AuditEntryIsAppendOnly, Record, RecordAuditEntry
 from records.services import record_audit_reads, record_create, record_delete, record_update
 from records.tests.factories import RecordFactory
@@ -97,7 +98,7 @@ class TestRecordUpdate:
         assert Record.objects.get().updated_at == updated_at
 
     def test_it_refuses_to_change_the_patient(self, record, bob, staff):
-        with pytest.raises(ValidationError):
+        with pytest.raises(ApplicationError):
             record_update(record=record, actor=staff, changes={"patient": bob})
 
         assert Record.objects.get().patient.username == "alice"
