@@ -3,8 +3,14 @@ from django.apps import AppConfig
 
 class ProjectConfig(AppConfig):
     """The project itself, installed so that its project-wide commands (``seed``) are
-    found in ``config/management/commands``, where a newcomer looks first. It has no
-    models and imports no app: it reaches them through the app registry."""
+    found in ``config/management/commands``, where a newcomer looks first, and registers
+    the API's path converters before any URL is built. It has no models and imports no
+    app: it reaches them through the app registry."""
 
     name = "config"
     verbose_name = "Platform"
+
+    def ready(self) -> None:
+        from config.api.converters import register_path_converters
+
+        register_path_converters()

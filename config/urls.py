@@ -27,7 +27,7 @@ urlpatterns = [
     path("api/", include("social.urls")),
     path("api/", include("orders.urls")),
     path("api/", include("records.urls")),
-    path("hello/", include("users.hello_urls")),
+    path("hello/", include("users.greeting_urls")),
 ]
 
 if settings.DEBUG:

@@ -3,6 +3,7 @@
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
+from config.api.converters import BIGINT_MAX
 from orders.models import (
     EXTRA_QUANTITY_MAX,
     ITEM_QUANTITY_MAX,
@@ -19,8 +20,6 @@ from orders.phone_numbers import COUNTRY_CODES, phone_number_to_e164
 ITEMS_PER_ORDER_MAX = 50
 # More than any pizza offers: each extra appears once per item, with its quantity.
 EXTRAS_PER_ITEM_MAX = 20
-# The largest primary key (bigint): a bigger number would overflow the query.
-ID_MAX = 2**63 - 1
 
 
 class PizzaSerializer(serializers.ModelSerializer):
@@ -69,14 +68,14 @@ class DeliveryAddressSerializer(serializers.ModelSerializer):
 
 class ExtraChoiceSerializer(serializers.Serializer):
     extra = serializers.IntegerField(
-        min_value=1, max_value=ID_MAX, help_text="Id of an extra offered for the pizza."
+        min_value=1, max_value=BIGINT_MAX, help_text="Id of an extra offered for the pizza."
     )
     quantity = serializers.IntegerField(min_value=1, max_value=EXTRA_QUANTITY_MAX)
 
 
 class ItemChoiceSerializer(serializers.Serializer):
     pizza = serializers.IntegerField(
-        min_value=1, max_value=ID_MAX, help_text="Id of a pizza on the menu."
+        min_value=1, max_value=BIGINT_MAX, help_text="Id of a pizza on the menu."
     )
     quantity = serializers.IntegerField(min_value=1, max_value=ITEM_QUANTITY_MAX)
     extras = ExtraChoiceSerializer(

@@ -2,7 +2,6 @@
 
 import hashlib
 
-from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -10,14 +9,15 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import serializers, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api.errors import error_response
+from config.api.cache_control import PrivateNoStoreMixin
+from config.api.errors import ApplicationError, error_response
 from config.api.pagination import CursorPagination
 from orders import selectors, services
 from orders.filters import OrderFilter, PizzaFilter
@@ -33,15 +33,6 @@ from orders.serializers import (
 
 # What the column holds: a longer key is a 400, not a database error.
 IDEMPOTENCY_KEY_MAX_LENGTH = Order._meta.get_field("idempotency_key").max_length
-UUID_PATTERN = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
-
-
-class MenuPagination(CursorPagination):
-    ordering = ("id",)
-
-
-class OrderPagination(CursorPagination):
-    ordering = ("-created_at", "-id")
 
 
 def _cache_key(request: Request) -> str:
@@ -65,9 +56,11 @@ class PizzaViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     serializer_class = PizzaSerializer
     filterset_class = PizzaFilter
-    pagination_class = MenuPagination
+    pagination_class = CursorPagination
+    ordering = ("id",)
+    lookup_field = "id"
     # Longer numbers would overflow a bigint: they are unknown paths (404).
-    lookup_value_regex = "[0-9]{1,18}"
+    lookup_value_converter = "bigint_id"
 
     def get_queryset(self):
         return selectors.pizza_list()
@@ -75,8 +68,8 @@ class PizzaViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request: Request, *args, **kwargs) -> Response:
         return Response(menu_cached(_cache_key(request), self._page_data))
 
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(menu_cached(_cache_key(request), lambda: self._pizza_data(int(pk))))
+    def retrieve(self, request: Request, id: int) -> Response:
+        return Response(menu_cached(_cache_key(request), lambda: self._pizza_data(id)))
 
     @extend_schema(
         responses=PizzaExtraSerializer(many=True),
@@ -84,8 +77,8 @@ class PizzaViewSet(viewsets.ReadOnlyModelViewSet):
         description="Not paginated: a pizza offers a handful of extras.",
     )
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def extras(self, request: Request, pk: str) -> Response:
-        return Response(menu_cached(_cache_key(request), lambda: self._extras_data(int(pk))))
+    def extras(self, request: Request, id: int) -> Response:
+        return Response(menu_cached(_cache_key(request), lambda: self._extras_data(id)))
 
     def _page_data(self) -> dict:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
@@ -124,23 +117,20 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
 
 
 @extend_schema(tags=["orders"])
-class OrderViewSet(viewsets.GenericViewSet):
-    """Orders: anyone places one; the id is the capability to read it."""
+class OrderViewSet(PrivateNoStoreMixin, viewsets.GenericViewSet):
+    """Orders: anyone places one; the id is the capability to read it. A customer's
+    name, phone and address, readable by anyone holding the URL: never kept by a
+    shared cache or left in a browser's."""
 
     serializer_class = OrderSerializer
     filterset_class = OrderFilter
-    pagination_class = OrderPagination
-    lookup_value_regex = UUID_PATTERN
+    pagination_class = CursorPagination
+    ordering = ("-created_at", "-id")
+    lookup_field = "id"
+    lookup_value_converter = "hex_uuid"
     # An order is nested (address, items, extras): form encodings cannot carry it.
     parser_classes = [JSONParser]
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        # A customer's name, phone and address, readable by anyone holding the URL:
-        # never kept by a shared cache or left in a browser's.
-        patch_cache_control(response, private=True, no_store=True)
-        return response
 
     def get_permissions(self):
         if self.action in {"create", "retrieve"}:
@@ -195,8 +185,8 @@ class OrderViewSet(viewsets.GenericViewSet):
         description="Whoever holds the order's id may read it (the id is the capability).",
         responses={200: OrderSerializer, 404: error_response("No order with this id.")},
     )
-    def retrieve(self, request: Request, pk: str) -> Response:
-        return Response(OrderSerializer(selectors.order_get(order_id=pk)).data)
+    def retrieve(self, request: Request, id: str) -> Response:
+        return Response(OrderSerializer(selectors.order_get(order_id=id)).data)
 
     @extend_schema(
         request=ORDER_STATUS_REQUEST,
@@ -216,19 +206,19 @@ class OrderViewSet(viewsets.GenericViewSet):
             "Someone else: 403 (holding the id lets you read the order, not change it)."
         ),
     )
-    def partial_update(self, request: Request, pk: str) -> Response:
+    def partial_update(self, request: Request, id: str) -> Response:
         serializer = OrderStatusSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.order_status_change(
-            order_id=pk, status=serializer.validated_data["status"], by=request.user
+            order_id=id, status=serializer.validated_data["status"], by=request.user
         )
-        return Response(OrderSerializer(selectors.order_get(order_id=pk)).data)
+        return Response(OrderSerializer(selectors.order_get(order_id=id)).data)
 
     @staticmethod
     def _idempotency_key(request: Request) -> str | None:
         key = request.headers.get("Idempotency-Key", "").strip()
         if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
-            raise serializers.ValidationError(
+            raise ApplicationError.invalid(
                 {"Idempotency-Key": [f"At most {IDEMPOTENCY_KEY_MAX_LENGTH} characters."]}
             )
         return key or None

@@ -9,7 +9,6 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from config.api.errors import NotFound
 from config.read_only_admin import ReadOnlyModelAdmin
 from config.request_logging import request_id_of
 from records.models import Record, RecordAuditEntry
@@ -21,7 +20,7 @@ from records.services import (
     record_delete,
     record_update,
 )
-from users.selectors import user_get_by_username
+from users.selectors import UNKNOWN_USERNAME, user_find_by_username
 
 
 def _is_staff(request: HttpRequest) -> bool:
@@ -37,10 +36,10 @@ class RecordAdminForm(forms.ModelForm):
         fields = ("patient", *UPDATABLE_FIELDS)
 
     def clean_patient(self):
-        try:
-            return user_get_by_username(username=self.cleaned_data["patient"])
-        except NotFound:
-            raise forms.ValidationError("No user with this username.") from None
+        patient = user_find_by_username(username=self.cleaned_data["patient"])
+        if patient is None:
+            raise forms.ValidationError(UNKNOWN_USERNAME)
+        return patient
 
     def clean(self) -> dict:
         cleaned_data = super().clean()

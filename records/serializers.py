@@ -5,10 +5,9 @@ from datetime import date
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
-from config.api.errors import NotFound
 from records.models import Record
 from records.services import record_check_date_of_treatment
-from users.selectors import user_get_by_username
+from users.selectors import UNKNOWN_USERNAME, user_find_by_username
 
 
 class RecordPatientSerializer(serializers.Serializer):
@@ -47,10 +46,11 @@ class RecordCreateSerializer(serializers.Serializer):
     doctor = serializers.CharField(max_length=Record._meta.get_field("doctor").max_length)
 
     def validate_patient(self, username: str):
-        try:
-            return user_get_by_username(username=username)
-        except NotFound:
-            raise serializers.ValidationError("No user with this username.") from None
+        # Raised here, not by the selector: reported together with the other fields.
+        patient = user_find_by_username(username=username)
+        if patient is None:
+            raise serializers.ValidationError(UNKNOWN_USERNAME)
+        return patient
 
     def validate_date_of_treatment(self, date_of_treatment: date) -> date:
         # The service's rule, checked here too so that it is reported together with

@@ -1,6 +1,5 @@
 """The records API: staff write, a patient reads their own, nobody else sees anything."""
 
-from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -8,11 +7,11 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import status, viewsets
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api.errors import error_response
+from config.api.cache_control import PrivateNoStoreMixin
+from config.api.errors import PermissionDenied, error_response
 from config.api.pagination import CursorPagination
 from config.request_logging import request_id_of
 from records.models import Record
@@ -24,11 +23,6 @@ from records.serializers import (
     RecordUpdateSerializer,
 )
 from records.services import record_audit_reads, record_create, record_delete, record_update
-
-
-class RecordPagination(CursorPagination):
-    ordering = ("-created_at", "-id")
-
 
 ACCESS_NOTE = " Responses carry `Cache-Control: private, no-store`."
 
@@ -106,9 +100,12 @@ PATIENT_ONLY_READS = error_response("The record's own patient, who may read it b
         },
     ),
 )
-class RecordViewSet(viewsets.GenericViewSet):
+class RecordViewSet(PrivateNoStoreMixin, viewsets.GenericViewSet):
+    """Health data: it must never sit in a proxy's or browser's shared cache."""
+
     serializer_class = RecordSerializer
-    pagination_class = RecordPagination
+    pagination_class = CursorPagination
+    ordering = ("-created_at", "-id")
     lookup_field = "id"
     lookup_value_converter = "uuid"
     # No PUT: a record is changed field by field with PATCH.
@@ -117,12 +114,6 @@ class RecordViewSet(viewsets.GenericViewSet):
     def get_queryset(self):
         # Only for the schema generator; every action reads through the selectors.
         return Record.objects.none()
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        # Health data must never sit in a proxy's or browser's shared cache.
-        patch_cache_control(response, private=True, no_store=True)
-        return response
 
     def _staff_record(self, request: Request, record_id) -> Record:
         """The record for a write: 404 when the caller cannot see it, 403 when they

@@ -6,7 +6,7 @@ class SocialConfig(AppConfig):
     verbose_name = "Social"
 
     def ready(self) -> None:
-        from social import signals  # noqa: F401  (connects the receivers)
+        from social import counter_and_profile_sync  # noqa: F401  (connects its receivers)
 
     def seed_demo_data(self, *, stdout) -> None:
         from social.seed import seed_social

@@ -14,7 +14,11 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from social.models import Follow, Post
-from social.profiles import PROFILE_FIELDS, profile_forget_on_commit, profiles_refresh_on_commit
+from social.profile_cache import (
+    PROFILE_FIELDS,
+    profile_forget_on_commit,
+    profiles_refresh_on_commit,
+)
 from social.services import follow_counters_move, post_counters_move
 from users.models import User
 

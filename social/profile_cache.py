@@ -6,7 +6,7 @@ matters with replicas: after a delete, the next reader could fill the cache from
 replica that has not replayed the write yet and keep the old counts for the whole
 timeout. Readers only ``add`` (never overwrite a writer's fresher entry). Changes
 made by the users app (a new name, a deleted account) reach the cache the same way,
-through the receivers in ``social.signals``.
+through the receivers in ``social.counter_and_profile_sync``.
 """
 
 from collections.abc import Iterable

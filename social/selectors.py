@@ -1,10 +1,11 @@
 """Reads of the social app: profiles, follow lists and feeds, shaped for one query each."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 
+from config.utc_days import start_of_utc_day
 from social.models import Follow, Post
 from users.models import User
 
@@ -62,16 +63,12 @@ def feed_list(*, viewer: User, filters: FeedFilters) -> QuerySet[Post]:
     if filters.author is not None:
         posts = posts.filter(author=filters.author)
     if filters.since is not None:
-        posts = posts.filter(created_at__gte=_start_of_utc_day(filters.since))
+        posts = posts.filter(created_at__gte=start_of_utc_day(filters.since))
     if filters.until is not None and filters.until < date.max:
-        posts = posts.filter(created_at__lt=_start_of_utc_day(filters.until + timedelta(days=1)))
+        posts = posts.filter(created_at__lt=start_of_utc_day(filters.until + timedelta(days=1)))
     if filters.q:
         # Reposts have no text of their own: a search finds the original instead.
         posts = posts.filter(
             Q(kind=Post.Kind.POST) | Q(kind=Post.Kind.QUOTE), content__icontains=filters.q
         )
     return posts
-
-
-def _start_of_utc_day(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=UTC)

@@ -5,10 +5,9 @@ from datetime import UTC
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from config.api.converters import BIGINT_MAX
 from social.models import CONTENT_MAX_LENGTH, Post
 from users.models import USERNAME_MAX_LENGTH, User
-
-POST_ID_MAX = 2**63 - 1  # a bigint: larger ids would overflow the lookup, not just miss
 
 
 class UserSummarySerializer(serializers.ModelSerializer):
@@ -106,13 +105,13 @@ class PostCreateSerializer(serializers.Serializer):
     repost_of = serializers.IntegerField(
         required=False,
         min_value=1,
-        max_value=POST_ID_MAX,
+        max_value=BIGINT_MAX,
         help_text="The id of the post or quote to repost.",
     )
     quote_of = serializers.IntegerField(
         required=False,
         min_value=1,
-        max_value=POST_ID_MAX,
+        max_value=BIGINT_MAX,
         help_text="The id of the post or repost to quote.",
     )
 

@@ -6,16 +6,16 @@ quotes on the post) move here, in the same transaction as the rows they count, w
 profiles of the users concerned are refreshed once the transaction commits.
 """
 
-import math
-from datetime import datetime, timedelta
+from datetime import UTC
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from config.api.errors import ApplicationError, Conflict, LimitReached
+from config.utc_days import seconds_until_next_utc_midnight, start_of_utc_day
 from social.models import CONTENT_MAX_LENGTH, POSTS_PER_DAY, Follow, Post
-from social.profiles import profiles_refresh_on_commit
+from social.profile_cache import profiles_refresh_on_commit
 from social.selectors import post_visible_queryset
 from users.models import User
 
@@ -124,12 +124,6 @@ def post_counters_move(*, post: Post, delta: int) -> None:
         Post.objects.filter(pk=post.original_id).update(quote_count=F("quote_count") + delta)
 
 
-def seconds_until_next_utc_midnight(now: datetime) -> int:
-    # Rounded up: a client that waits exactly Retry-After must find the limit reset.
-    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
-    return max(1, math.ceil((midnight - now).total_seconds()))
-
-
 def _lock_users(*user_ids: int) -> None:
     """Serialize the follows and unfollows between these users. Locked in primary-key
     order, like the counter updates, so that no follow or unfollow can deadlock."""
@@ -151,7 +145,7 @@ def _validate_content(content: str, *, field: str) -> None:
     if not content or not content.strip():
         raise ApplicationError(
             "A post needs some text.",
-            fields={field: ["Write 1 to 777 characters, not only spaces."]},
+            fields={field: [f"Write 1 to {CONTENT_MAX_LENGTH} characters, not only spaces."]},
         )
     if len(content) > CONTENT_MAX_LENGTH:
         raise ApplicationError(
@@ -174,7 +168,7 @@ def _original_get(original_id: int, *, field: str) -> Post:
 
 def _publish(*, author: User, kind: str, content: str | None, original: Post | None) -> Post:
     now = timezone.now()
-    start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    start_of_day = start_of_utc_day(now.astimezone(UTC).date())
     if Post.objects.filter(author=author, created_at__gte=start_of_day).count() >= POSTS_PER_DAY:
         raise LimitReached(
             f"You can publish at most {POSTS_PER_DAY} posts a day (reposts and quotes "

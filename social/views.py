@@ -1,21 +1,24 @@
-"""The social API: profiles, follows, follow lists and the feed of posts."""
+"""The social API: profiles with their follows and follow lists, and the posts.
 
-from django.db.models import QuerySet
+Both are viewsets on the app's router. The profile viewset serves `/api/users/{username}/`
+beside the users app's list: a profile shows whether the caller follows the user and
+counters that this app keeps and caches, so it lives where follows live (the users app
+may not import this one).
+"""
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, status
-from rest_framework.exceptions import NotAuthenticated, ValidationError
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from config.api.errors import NotFound, error_response
+from config.api.errors import NotAuthenticated, NotFound, error_response
+from config.api.pagination import KeysetPagination
 from config.database_router import reads_from_primary
-from social import profiles, selectors, services
-from social.models import Follow
-from social.pagination import KeysetPagination
+from social import profile_cache, selectors, services
 from social.serializers import (
     FeedFilterSerializer,
     PostCreateSerializer,
@@ -24,7 +27,7 @@ from social.serializers import (
     UserSummarySerializer,
 )
 from users.models import User
-from users.selectors import user_get_by_username
+from users.selectors import user_get_by_username, user_get_for_field
 
 USERNAME_PARAMETER = OpenApiParameter(
     "username", OpenApiTypes.STR, OpenApiParameter.PATH, description="Ignoring case."
@@ -34,11 +37,6 @@ NEWEST_FIRST = ("-created_at", "-id")
 # "trending"; the cursor still never repeats a position and costs one index range scan.
 TRENDING_ORDERING = ("-repost_count", "-created_at", "-id")
 
-
-class FeedPagination(KeysetPagination):
-    page_size = 10
-
-
 RETRY_AFTER_HEADER = OpenApiParameter(
     "Retry-After",
     OpenApiTypes.INT,
@@ -46,6 +44,11 @@ RETRY_AFTER_HEADER = OpenApiParameter(
     response=[429],
     description="Seconds until midnight UTC, when the daily limit starts again.",
 )
+FOLLOW_LIST_RESPONSES = {
+    200: UserSummarySerializer(many=True),
+    400: error_response("An invalid cursor."),
+    404: error_response("Unknown user."),
+}
 
 
 def _followee_get(username: str) -> User:
@@ -62,19 +65,22 @@ def _profile_response(*, user: User, viewer, status_code: int = 200) -> Response
 
 
 @extend_schema(tags=["social"], parameters=[USERNAME_PARAMETER])
-class ProfileView(APIView):
+class ProfileViewSet(viewsets.GenericViewSet):
+    """A user's profile, following them, and who follows whom."""
+
     permission_classes = [AllowAny]
+    serializer_class = ProfileSerializer
+    lookup_field = "username"
+    lookup_value_converter = "username"
+    pagination_class = KeysetPagination
+    filter_backends = []
+    ordering = NEWEST_FIRST
 
     @extend_schema(responses={200: ProfileSerializer, 404: error_response("Unknown user.")})
-    def get(self, request: Request, username: str) -> Response:
+    def retrieve(self, request: Request, username: str) -> Response:
         """A user's profile with their counters, and whether you follow them."""
-        user = profiles.profile_user_get(username=username)
+        user = profile_cache.profile_user_get(username=username)
         return _profile_response(user=user, viewer=request.user)
-
-
-@extend_schema(tags=["social"], parameters=[USERNAME_PARAMETER])
-class FollowView(APIView):
-    permission_classes = [IsAuthenticated]
 
     @extend_schema(
         request=None,
@@ -86,7 +92,8 @@ class FollowView(APIView):
             404: error_response("Unknown user."),
         },
     )
-    def post(self, request: Request, username: str) -> Response:
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def follow(self, request: Request, username: str) -> Response:
         """Follow a user (idempotent)."""
         followee = _followee_get(username)
         _, created = services.follow_create(follower=request.user, followee=followee)
@@ -104,69 +111,49 @@ class FollowView(APIView):
             404: error_response("Unknown user."),
         }
     )
-    def delete(self, request: Request, username: str) -> Response:
+    @follow.mapping.delete
+    def unfollow(self, request: Request, username: str) -> Response:
         """Stop following a user; also 204 when you did not follow them."""
         followee = _followee_get(username)
         services.follow_delete(follower=request.user, followee=followee)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    @extend_schema(responses=FOLLOW_LIST_RESPONSES)
+    @action(detail=True, methods=["get"])
+    def followers(self, request: Request, username: str) -> Response:
+        """Who follows the user, the newest follow first."""
+        return self._follow_list(username, selectors.follower_list, party="follower")
 
-class _FollowListView(generics.ListAPIView):
-    permission_classes = [AllowAny]
-    serializer_class = UserSummarySerializer
-    pagination_class = KeysetPagination
-    filter_backends = []
-    ordering = NEWEST_FIRST
-    party: str
+    @extend_schema(responses=FOLLOW_LIST_RESPONSES)
+    @action(detail=True, methods=["get"])
+    def following(self, request: Request, username: str) -> Response:
+        """Whom the user follows, the newest follow first."""
+        return self._follow_list(username, selectors.following_list, party="followee")
 
-    @extend_schema(
-        responses={
-            200: UserSummarySerializer(many=True),
-            400: error_response("An invalid cursor."),
-            404: error_response("Unknown user."),
-        }
-    )
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
-
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        user = user_get_by_username(username=kwargs["username"])
-        page = self.paginate_queryset(self.list_follows(user))
-        users = [getattr(follow, self.party) for follow in page]
-        return self.get_paginated_response(self.get_serializer(users, many=True).data)
-
-
-@extend_schema(tags=["social"], parameters=[USERNAME_PARAMETER])
-class FollowerListView(_FollowListView):
-    """Who follows the user, the newest follow first."""
-
-    party = "follower"
-
-    def list_follows(self, user: User) -> QuerySet[Follow]:
-        return selectors.follower_list(user=user)
-
-
-@extend_schema(tags=["social"], parameters=[USERNAME_PARAMETER])
-class FollowingListView(_FollowListView):
-    """Whom the user follows, the newest follow first."""
-
-    party = "followee"
-
-    def list_follows(self, user: User) -> QuerySet[Follow]:
-        return selectors.following_list(user=user)
+    def _follow_list(self, username: str, follows_of, *, party: str) -> Response:
+        """A page of ``follows_of(user=...)``, showing the ``party`` of each follow."""
+        user = user_get_by_username(username=username)
+        page = self.paginate_queryset(follows_of(user=user))
+        users = [getattr(follow, party) for follow in page]
+        return self.get_paginated_response(UserSummarySerializer(users, many=True).data)
 
 
 @extend_schema(tags=["social"])
-class PostListView(generics.ListCreateAPIView):
+class PostViewSet(viewsets.GenericViewSet):
+    """The feed of posts, a new post, one post."""
+
     serializer_class = PostSerializer
+    lookup_field = "id"
+    lookup_value_converter = "int"
     # The API speaks JSON: a form-encoded post is a 415, not a second, undocumented format.
     parser_classes = [JSONParser]
-    pagination_class = FeedPagination
+    pagination_class = KeysetPagination
     filter_backends = []
     ordering = NEWEST_FIRST
+    page_size = 10
 
     def get_permissions(self) -> list:
-        return [IsAuthenticated()] if self.request.method == "POST" else [AllowAny()]
+        return [IsAuthenticated()] if self.action == "create" else [AllowAny()]
 
     @extend_schema(
         parameters=[FeedFilterSerializer],
@@ -176,22 +163,16 @@ class PostListView(generics.ListCreateAPIView):
             401: error_response("scope=following or scope=mine without authentication."),
         },
     )
-    def get(self, request: Request, *args, **kwargs) -> Response:
+    def list(self, request: Request) -> Response:
         """The feed, newest first (or trending), 10 per page by default."""
-        return super().get(request, *args, **kwargs)
-
-    def get_queryset(self):
-        params = FeedFilterSerializer(data=self.request.query_params)
-        params.is_valid(raise_exception=True)
-        values = params.validated_data
-        if values["scope"] != "all" and not self.request.user.is_authenticated:
+        query = FeedFilterSerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        values = query.validated_data
+        if values["scope"] != "all" and not request.user.is_authenticated:
             raise NotAuthenticated(f"Log in to see the {values['scope']} feed.")
         author = None
         if values.get("author"):
-            try:
-                author = user_get_by_username(username=values["author"])
-            except NotFound:
-                raise ValidationError({"author": ["No user with this username."]}) from None
+            author = user_get_for_field(username=values["author"], field="author")
         if values["sort"] == "trending":
             self.ordering = TRENDING_ORDERING
         filters = selectors.FeedFilters(
@@ -201,7 +182,8 @@ class PostListView(generics.ListCreateAPIView):
             until=values.get("until"),
             q=values.get("q", "").strip() or None,
         )
-        return selectors.feed_list(viewer=self.request.user, filters=filters)
+        page = self.paginate_queryset(selectors.feed_list(viewer=request.user, filters=filters))
+        return self.get_paginated_response(PostSerializer(page, many=True).data)
 
     @extend_schema(
         request=PostCreateSerializer,
@@ -217,7 +199,7 @@ class PostListView(generics.ListCreateAPIView):
             ),
         },
     )
-    def post(self, request: Request, *args, **kwargs) -> Response:
+    def create(self, request: Request) -> Response:
         """Publish a post `{content}`, a repost `{repost_of}` or a quote `{quote_of, content}`."""
         body = PostCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -233,17 +215,12 @@ class PostListView(generics.ListCreateAPIView):
         created = selectors.post_get(post_id=post.pk)
         return Response(PostSerializer(created).data, status=status.HTTP_201_CREATED)
 
-
-@extend_schema(tags=["social"])
-class PostDetailView(APIView):
-    permission_classes = [AllowAny]
-
     @extend_schema(
         responses={200: PostSerializer, 404: error_response("Unknown, or hidden by staff.")}
     )
-    def get(self, request: Request, post_id: int) -> Response:
+    def retrieve(self, request: Request, id: int) -> Response:
         """One post; 404 when unknown or hidden by staff."""
-        post = selectors.post_get(post_id=post_id)
+        post = selectors.post_get(post_id=id)
         if post is None:
             raise NotFound("No post with this id.")
         return Response(PostSerializer(post).data)

@@ -5,19 +5,13 @@ patching ``users.birthdays.utc_today``.
 """
 
 import calendar
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from django.core.exceptions import ValidationError
 
 
 def utc_today() -> date:
     return datetime.now(UTC).date()
-
-
-def seconds_until_next_utc_midnight() -> int:
-    now = datetime.now(UTC)
-    midnight = datetime.combine(now.date() + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
-    return max(1, int((midnight - now).total_seconds()))
 
 
 def birthday_in_year(date_of_birth: date, year: int) -> date:
@@ -36,7 +30,7 @@ def days_until_birthday(date_of_birth: date, today: date) -> int:
     return (upcoming - today).days
 
 
-def birthday_greeting(username: str, date_of_birth: date, today: date) -> str:
+def greeting_message(username: str, date_of_birth: date, today: date) -> str:
     """The legacy greeting, word for word."""
     days = days_until_birthday(date_of_birth, today)
     if days == 0:

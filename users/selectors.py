@@ -1,27 +1,44 @@
 """Reads of accounts, for this app and for the apps that build on it."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
-from config.api.errors import NotFound
+from config.api.errors import ApplicationError, NotFound
 from config.cache_versions import cache_version, cache_version_replace
 from config.database_router import reads_from_primary
+from config.utc_days import seconds_until_next_utc_midnight
 from users import birthdays
 from users.models import User
 
 BIRTHDAYS_TODAY_VERSION_KEY = "users:birthdays-today:version"
+# The one answer, as a 404 or as the error of a request field that names a user.
+UNKNOWN_USERNAME = "No user with this username."
+
+
+def user_find_by_username(*, username: str) -> User | None:
+    """The active account with this username, ignoring case (a deactivated account is
+    gone for every app, as it is from the user list). For a field that names a user,
+    whose caller reports ``UNKNOWN_USERNAME`` in its own way (a form, a serializer)."""
+    return User.objects.with_username(username).filter(is_active=True).first()
 
 
 def user_get_by_username(*, username: str) -> User:
-    """The active account with this username, ignoring case; ``NotFound`` otherwise
-    (a deactivated account is gone for every app, as it is from the user list)."""
-    user = User.objects.with_username(username).filter(is_active=True).first()
+    """``user_find_by_username``, or ``NotFound``."""
+    user = user_find_by_username(username=username)
     if user is None:
-        raise NotFound("No user with this username.")
+        raise NotFound(UNKNOWN_USERNAME)
+    return user
+
+
+def user_get_for_field(*, username: str, field: str) -> User:
+    """``user_find_by_username``, or a 400 on the request ``field`` that named it."""
+    user = user_find_by_username(username=username)
+    if user is None:
+        raise ApplicationError.invalid({field: [UNKNOWN_USERNAME]})
     return user
 
 
@@ -52,13 +69,13 @@ def user_list_search(queryset: QuerySet[User], *, text: str) -> QuerySet[User]:
     return queryset
 
 
-def birthday_greeting_get(*, username: str) -> str:
+def greeting_get(*, username: str) -> str:
     """The greeting of ``GET /hello/<username>``; ``NotFound`` for an unknown name
     and for an account whose date of birth nobody gave."""
     user = user_get_by_username(username=username)
     if user.date_of_birth is None:
         raise NotFound("This user has not given a date of birth.")
-    return birthdays.birthday_greeting(user.username, user.date_of_birth, birthdays.utc_today())
+    return birthdays.greeting_message(user.username, user.date_of_birth, birthdays.utc_today())
 
 
 def birthdays_today_list() -> list[dict]:
@@ -71,7 +88,7 @@ def birthdays_today_list() -> list[dict]:
     people = cache.get(key)
     if people is None:
         people = _birthdays_on(today)
-        cache.set(key, people, timeout=birthdays.seconds_until_next_utc_midnight())
+        cache.set(key, people, timeout=seconds_until_next_utc_midnight(datetime.now(UTC)))
     return people
 
 

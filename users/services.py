@@ -8,7 +8,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 
-from config.api.errors import ApplicationError
+from config.api.errors import ApplicationError, PermissionDenied
 from users.birthdays import validate_date_of_birth
 from users.models import USERNAME_MAX_LENGTH, User, username_validator
 from users.selectors import birthdays_today_new_version
@@ -19,13 +19,6 @@ USER_EDITABLE_FIELDS = frozenset({"first_name", "last_name", "email", "user_type
 # What the cached birthdays of the day show of an account, or decide by, besides the
 # date of birth: a change of one of them must not wait until midnight to show.
 BIRTHDAY_LIST_FIELDS = frozenset({"username", "first_name", "last_name", "user_type", "is_active"})
-
-
-class AccountProtected(ApplicationError):
-    """The account can log in: only its owner or staff may change it."""
-
-    status_code = 403
-    code = "permission_denied"
 
 
 def birthdays_today_invalidate() -> None:
@@ -167,10 +160,11 @@ def _locked_user(username: str) -> User | None:
 
 
 @transaction.atomic
-def user_greeting_set(*, username: str, date_of_birth: date, actor: User | None) -> User:
+def greeting_set(*, username: str, date_of_birth: date, actor: User | None) -> User:
     """``PUT /hello/<username>``: record the date of birth of ``username``, creating
     an account without email or usable password when the name is free. The name
-    keeps the case it was first given with; later calls ignore case."""
+    keeps the case it was first given with; later calls ignore case. ``PermissionDenied``
+    when the account can log in and ``actor`` is neither its owner nor staff."""
     _validate_greeting_username(username)
     _validate_date_of_birth(date_of_birth, field="dateOfBirth")
     user = _locked_user(username)
@@ -186,5 +180,5 @@ def user_greeting_set(*, username: str, date_of_birth: date, actor: User | None)
             if user is None:
                 raise
     if not user_may_be_changed_by(user=user, actor=actor):
-        raise AccountProtected("Only this account and staff may change its date of birth.")
+        raise PermissionDenied("Only this account and staff may change its date of birth.")
     return user_date_of_birth_set(user=user, date_of_birth=date_of_birth, field="dateOfBirth")

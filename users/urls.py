@@ -1,8 +1,9 @@
-from django.urls import path
+from rest_framework.routers import SimpleRouter
 
 from users import views
 
-urlpatterns = [
-    path("users/", views.UserListView.as_view(), name="user-list"),
-    path("birthdays/today/", views.BirthdaysTodayView.as_view(), name="birthdays-today"),
-]
+router = SimpleRouter(use_regex_path=False)
+router.register("users", views.UserViewSet, basename="user")
+router.register("birthdays/today", views.BirthdaysTodayViewSet, basename="birthdays-today")
+
+urlpatterns = router.urls

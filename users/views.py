@@ -1,15 +1,17 @@
-"""The users endpoints: the user list, the birthdays of the day, the greeting."""
+"""The users endpoints: the user list and the birthdays of the day (viewsets on the
+app's router), and the greeting, an operation on a name rather than a resource (a
+view beside the router)."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, pagination
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api.errors import error_response
-from config.api.pagination import CursorPagination
+from config.api.errors import NotAuthenticated, PermissionDenied, error_response
+from config.api.pagination import CursorPagination, ListSlicePagination
 from users import selectors, services
 from users.filters import UserFilter
 from users.serializers import (
@@ -19,40 +21,26 @@ from users.serializers import (
     UserListSerializer,
 )
 
-
-class NewestUsersFirst(CursorPagination):
-    ordering = ("-date_joined", "-id")
+# DRF's own words for a missing login, kept since clients see them.
+NOT_AUTHENTICATED = "Authentication credentials were not provided."
 
 
 @extend_schema(tags=["users"])
-class UserListView(generics.ListAPIView):
+class UserViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Accounts, newest first; `?q=` searches usernames and names."""
 
     permission_classes = [AllowAny]
     serializer_class = UserListSerializer
     filterset_class = UserFilter
-    pagination_class = NewestUsersFirst
+    pagination_class = CursorPagination
+    ordering = ("-date_joined", "-id")
 
     def get_queryset(self):
         return selectors.user_list()
 
 
-class BirthdaysPagination(pagination.PageNumberPagination):
-    """The day's list is small and cached whole, so pages are slices of it."""
-
-    page_size = CursorPagination.page_size
-    page_size_query_param = CursorPagination.page_size_query_param
-    max_page_size = CursorPagination.max_page_size
-
-
-@extend_schema(tags=["users"])
-class BirthdaysTodayView(generics.ListAPIView):
-    permission_classes = [AllowAny]
-    serializer_class = BirthdayUserSerializer
-    pagination_class = BirthdaysPagination
-    filter_backends = ()
-
-    @extend_schema(
+@extend_schema_view(
+    list=extend_schema(
         operation_id="birthdays_today",
         description=(
             "Accounts whose birthday is today in UTC, by username; people born on "
@@ -60,8 +48,14 @@ class BirthdaysTodayView(generics.ListAPIView):
             "midnight UTC and recomputed when a date of birth changes."
         ),
     )
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        return super().get(request, *args, **kwargs)
+)
+@extend_schema(tags=["users"])
+class BirthdaysTodayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    permission_classes = [AllowAny]
+    serializer_class = BirthdayUserSerializer
+    # The day's list is small and cached whole, so pages are slices of it.
+    pagination_class = ListSlicePagination
+    filter_backends = ()
 
     def get_queryset(self) -> list[dict]:
         return selectors.birthdays_today_list()
@@ -87,7 +81,7 @@ class GreetingView(APIView):
         ),
     )
     def get(self, request: Request, username: str) -> Response:
-        message = selectors.birthday_greeting_get(username=username)
+        message = selectors.greeting_get(username=username)
         return Response(GreetingSerializer({"message": message}).data)
 
     @extend_schema(
@@ -112,12 +106,14 @@ class GreetingView(APIView):
         serializer.is_valid(raise_exception=True)
         actor = request.user if request.user.is_authenticated else None
         try:
-            services.user_greeting_set(
+            services.greeting_set(
                 username=username,
                 date_of_birth=serializer.validated_data["dateOfBirth"],
                 actor=actor,
             )
-        except services.AccountProtected as error:
-            # 401 with WWW-Authenticate for anonymous callers, 403 for the others.
-            self.permission_denied(request, message=error.detail, code=error.code)
+        except PermissionDenied:
+            # Anonymous callers may log in as the account: tell them so (401).
+            if actor is None:
+                raise NotAuthenticated(NOT_AUTHENTICATED) from None
+            raise
         return Response(status=204)

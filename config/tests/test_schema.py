@@ -30,5 +30,6 @@ def test_every_cursor_paginated_list_documents_its_page_size(api_client):
         assert parameters["page_size"]["schema"] == {
             "type": "integer",
             "default": 20,
+            "minimum": 1,
             "maximum": 100,
         }

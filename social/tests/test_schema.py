@@ -27,6 +27,7 @@ def test_the_schema_gives_the_default_and_largest_page_size(schema, path, defaul
     assert parameters["page_size"]["schema"] == {
         "type": "integer",
         "default": default,
+        "minimum": 1,
         "maximum": 100,
     }
 

@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -12,7 +12,6 @@ from social.services import (
     post_quote,
     post_repost,
     post_set_hidden,
-    seconds_until_next_utc_midnight,
 )
 from social.tests.factories import PostFactory
 
@@ -146,11 +145,6 @@ def test_posts_of_earlier_days_do_not_count_toward_the_limit(alice):
     post = post_create(author=alice, content="a new day")
 
     assert Post.objects.filter(author=alice, created_at__gte=post.created_at).get() == post
-
-
-def test_retry_after_counts_the_seconds_until_midnight_utc():
-    assert seconds_until_next_utc_midnight(datetime(2026, 3, 1, 23, 59, 30, tzinfo=UTC)) == 30
-    assert seconds_until_next_utc_midnight(datetime(2026, 3, 1, 0, 0, 0, tzinfo=UTC)) == 86400
 
 
 @pytest.mark.django_db

@@ -5,26 +5,26 @@ from django.core.exceptions import ValidationError
 
 from users.birthdays import (
     birth_days_celebrated_on,
-    birthday_greeting,
     days_until_birthday,
+    greeting_message,
     validate_date_of_birth,
 )
 
 
 def test_it_wishes_happy_birthday_on_the_day():
-    greeting = birthday_greeting("Alice", date(1990, 3, 25), today=date(2021, 3, 25))
+    greeting = greeting_message("Alice", date(1990, 3, 25), today=date(2021, 3, 25))
 
     assert greeting == "Hello, Alice! Happy birthday!"
 
 
 def test_it_counts_one_day_when_the_birthday_is_tomorrow():
-    greeting = birthday_greeting("Alice", date(1990, 3, 26), today=date(2021, 3, 25))
+    greeting = greeting_message("Alice", date(1990, 3, 26), today=date(2021, 3, 25))
 
     assert greeting == "Hello, Alice! Your birthday is in 1 day(s)"
 
 
 def test_it_counts_to_next_year_when_the_birthday_is_already_past():
-    greeting = birthday_greeting("Alice", date(1990, 3, 24), today=date(2021, 3, 25))
+    greeting = greeting_message("Alice", date(1990, 3, 24), today=date(2021, 3, 25))
 
     assert greeting == "Hello, Alice! Your birthday is in 364 day(s)"
 
@@ -34,13 +34,13 @@ def test_it_counts_across_a_leap_day():
 
 
 def test_someone_born_on_29_february_celebrates_on_28_february_in_a_common_year():
-    greeting = birthday_greeting("Leap", date(2000, 2, 29), today=date(2021, 2, 28))
+    greeting = greeting_message("Leap", date(2000, 2, 29), today=date(2021, 2, 28))
 
     assert greeting == "Hello, Leap! Happy birthday!"
 
 
 def test_someone_born_on_29_february_waits_one_day_on_27_february_of_a_common_year():
-    greeting = birthday_greeting("Leap", date(2000, 2, 29), today=date(2021, 2, 27))
+    greeting = greeting_message("Leap", date(2000, 2, 29), today=date(2021, 2, 27))
 
     assert greeting == "Hello, Leap! Your birthday is in 1 day(s)"
 
