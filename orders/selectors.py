@@ -7,9 +7,15 @@ from config.database_router import reads_from_primary
 from orders.models import Order, OrderItem, Pizza, PizzaExtra
 
 
-def pizza_list() -> QuerySet[Pizza]:
-    """The pizzas on the menu (available ones), with their ingredients."""
-    return Pizza.objects.filter(is_available=True).prefetch_related("ingredients")
+def pizza_list(*, name: str = "", ingredient: str = "") -> QuerySet[Pizza]:
+    """The pizzas on the menu (available ones), with their ingredients; those whose name
+    contains ``name`` and that have the ``ingredient``, ignoring case, if given."""
+    pizzas = Pizza.objects.filter(is_available=True).prefetch_related("ingredients")
+    if name:
+        pizzas = pizzas.filter(name__icontains=name)
+    if ingredient:
+        pizzas = pizzas.filter(ingredients__name__iexact=ingredient)
+    return pizzas
 
 
 def pizza_get(*, pizza_id: int) -> Pizza:
@@ -31,11 +37,14 @@ def pizza_extra_list(*, pizza_id: int) -> list[PizzaExtra]:
     return offers
 
 
-def order_list(*, user) -> QuerySet[Order]:
-    """The orders ``user`` may list: staff all of them, everyone else their own."""
+def order_list(*, user, status: str = "") -> QuerySet[Order]:
+    """The orders ``user`` may list: staff all of them, everyone else their own; only
+    those in ``status``, if given."""
     orders = _orders_with_details()
     if not user.is_staff:
         orders = orders.filter(user=user)
+    if status:
+        orders = orders.filter(status=status)
     return orders
 
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 
 from config.api.converters import BIGINT_MAX
+from config.api.query import ChoiceFilterField
 from orders.models import (
     EXTRA_QUANTITY_MAX,
     ITEM_QUANTITY_MAX,
@@ -20,6 +21,25 @@ from orders.phone_numbers import COUNTRY_CODES, phone_number_to_e164
 ITEMS_PER_ORDER_MAX = 50
 # More than any pizza offers: each extra appears once per item, with its quantity.
 EXTRAS_PER_ITEM_MAX = 20
+
+
+class PizzaListQuerySerializer(serializers.Serializer):
+    """The query of the menu."""
+
+    name = serializers.CharField(
+        required=False, allow_blank=True, help_text="Part of the pizza's name."
+    )
+    ingredient = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Only pizzas with this ingredient, e.g. `bacon`.",
+    )
+
+
+class OrderListQuerySerializer(serializers.Serializer):
+    """The query of the order list."""
+
+    status = ChoiceFilterField(choices=OrderStatus.choices)
 
 
 class PizzaSerializer(serializers.ModelSerializer):

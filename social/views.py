@@ -73,7 +73,6 @@ class ProfileViewSet(viewsets.GenericViewSet):
     lookup_field = "username"
     lookup_value_converter = "username"
     pagination_class = KeysetPagination
-    filter_backends = []
     ordering = NEWEST_FIRST
 
     @extend_schema(responses={200: ProfileSerializer, 404: error_response("Unknown user.")})
@@ -148,7 +147,6 @@ class PostViewSet(viewsets.GenericViewSet):
     # The API speaks JSON: a form-encoded post is a 415, not a second, undocumented format.
     parser_classes = [JSONParser]
     pagination_class = KeysetPagination
-    filter_backends = []
     ordering = NEWEST_FIRST
     page_size = 10
 

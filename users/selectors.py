@@ -51,16 +51,14 @@ def user_username_for_login(*, login: str) -> str:
     return username or login
 
 
-def user_list() -> QuerySet[User]:
-    """The active accounts."""
-    return User.objects.filter(is_active=True)
-
-
-def user_list_search(queryset: QuerySet[User], *, text: str) -> QuerySet[User]:
-    """Accounts matching every word of ``text`` in their username, first name or
-    last name, ignoring case: "ali auth" finds Alice Author. A substring search:
-    it filters the list's own index walk, no index serves it."""
-    for word in text.split():
+def user_list(*, q: str = "", user_type: str | None = None) -> QuerySet[User]:
+    """The active accounts; of ``user_type`` if given, and matching every word of ``q``
+    in their username, first name or last name, ignoring case: "ali auth" finds Alice
+    Author. A substring search: it filters the list's own index walk, no index serves it."""
+    queryset = User.objects.filter(is_active=True)
+    if user_type:
+        queryset = queryset.filter(user_type=user_type)
+    for word in q.split():
         queryset = queryset.filter(
             Q(username__icontains=word)
             | Q(first_name__icontains=word)

@@ -2,8 +2,10 @@
 
 import re
 
+from django.core.validators import MaxLengthValidator
 from rest_framework import serializers
 
+from config.api.query import ChoiceFilterField
 from users.birthdays import validate_date_of_birth
 from users.models import User
 
@@ -38,6 +40,30 @@ class UserListSerializer(serializers.ModelSerializer):
         if viewer is None or not viewer.is_authenticated:
             return False
         return viewer.is_staff or viewer.pk == user.pk
+
+
+SEARCH_MAX_LENGTH = 150
+
+
+def validate_search_length(text: str) -> None:
+    # Every word adds a condition: a bound keeps the query small (and within SQLite's
+    # expression depth), and no name is longer than this.
+    MaxLengthValidator(SEARCH_MAX_LENGTH)(text)
+
+
+class UserListQuerySerializer(serializers.Serializer):
+    """The query of the user list."""
+
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        validators=[validate_search_length],
+        help_text=(
+            f"Words (at most {SEARCH_MAX_LENGTH} characters in all), each a part of the "
+            "username, first or last name, ignoring case."
+        ),
+    )
+    user_type = ChoiceFilterField(choices=User.UserType.choices)
 
 
 class BirthdayUserSerializer(serializers.Serializer):
