@@ -17,6 +17,9 @@ BEFORE = Path(__file__).with_name("schema_before.json")
 # detail route's; the URL itself (/api/posts/<digits>/) is unchanged.
 RENAMED_PATHS = {"/api/posts/{post_id}/": "/api/posts/{id}/"}
 RENAMED_PATH_PARAMETERS = {"post_id": "id"}
+# The account viewset (commit 4ce9838) gave GET /api/auth/me its own description: before,
+# it showed the docstring of the views' old base class.
+DESCRIPTIONS = {("/api/auth/me", "get"): "Your own account, email and date of birth included."}
 # The fixture was generated on SQLite, which has no small integers: Django bounds these
 # read-only quantities (PositiveSmallIntegerField) by the database's range, so on
 # PostgreSQL they are documented with its maximum instead.
@@ -37,6 +40,8 @@ def _expected() -> dict:
                 if parameter["name"] == "page_size":
                     # Issue 12: an out-of-range page size is a 400, and the schema says so.
                     parameter["schema"].update(minimum=1, maximum=100)
+    for (path, method), description in DESCRIPTIONS.items():
+        schema["paths"][path][method]["description"] = description
     if connection.vendor == "postgresql":
         for component, field in SMALL_INTEGERS.items():
             field_schema = schema["components"]["schemas"][component]["properties"][field]
