@@ -3,7 +3,7 @@
 import os
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -15,9 +15,11 @@ def _empty_cache():
     """Every test starts and ends with an empty cache: it outlives each test's rolled-back
     database (Redis in `make test`), and cached profiles, birthdays, menus or throttle
     counts of one test must not leak into the next."""
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

@@ -3,29 +3,144 @@
 The per-IP limit slows one client trying many accounts; the per-account limit
 slows many clients (a botnet) trying one account. Rates are the scopes of
 ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``; a throttled request answers 429 with
-``Retry-After``.
+``Retry-After`` (the seconds until its window ends).
+
+Each limit is a counter per fixed window in the ``throttles`` cache, its own store
+that nothing else fills or evicts. A request takes its slot (an atomic increment)
+before it runs, so that concurrent requests can never all pass one check and count
+afterwards; a request the counter refuses gives its slot back at once.
 
 Login and reset count failed attempts only (a wrong password, a wrong code): guessing
 is what they slow down, and someone who logs in often must never be locked out by
-their own successes. Once the failures reach the limit, every attempt is refused until
-the oldest one leaves the window. "Forgot" has no failure to count: it counts every
-request, which also limits the mail sent to one address.
+their own successes, so any other outcome gives the slot back. "Forgot" has no failure
+to count: it counts every request, which also limits the mail sent to one address.
+
+When the store is away, the limits that stand between an attacker and a password
+(login, reset) refuse with 503 and ``Retry-After``; the others let requests through.
 """
 
+import contextlib
 import hashlib
+import math
 from collections.abc import Mapping
 
+from django.core.cache import caches
+from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
 
+from authentication.services import InvalidCredentials, InvalidResetCode
+from config.api.errors import ApplicationError
 from users.selectors import user_username_for_login
 
+THROTTLE_CACHE = "throttles"
+# What a fail-closed limit asks a client to wait while its store is away.
+UNAVAILABLE_RETRY_AFTER = 10
 
-class _IPThrottle(SimpleRateThrottle):
+
+class LimitUnavailable(ApplicationError):
+    """503: a limit that must hold cannot be counted (its store is away)."""
+
+    status_code = 503
+    code = "unavailable"
+
+
+class SlotThrottle(SimpleRateThrottle):
+    """A counter per fixed window of the rate's period: at most ``num_requests``
+    slots taken in it. ``failure`` (an exception type) makes it count only the
+    requests that fail with it: the others give their slot back."""
+
+    failure: type[Exception] | None = None
+    fail_closed = False
+
+    @property
+    def cache(self):
+        return caches[THROTTLE_CACHE]
+
+    def allow_request(self, request, view) -> bool:
+        if self.rate is None:
+            return True
+        key = self.get_cache_key(request, view)
+        if key is None:
+            return True
+        now = self.timer()
+        window = int(now // self.duration)
+        self.key = f"{key}:{window}"
+        self.retry_after = max(1, math.ceil((window + 1) * self.duration - now))
+        try:
+            taken = self._take()
+        except RedisError:
+            if self.fail_closed:
+                raise LimitUnavailable(
+                    "Too many attempts cannot be ruled out right now; try again shortly.",
+                    retry_after=UNAVAILABLE_RETRY_AFTER,
+                ) from None
+            return True
+        if taken > self.num_requests:
+            self.give_back()
+            return False
+        return True
+
+    def _take(self) -> int:
+        self.cache.add(self.key, 0, self.duration)
+        try:
+            return self.cache.incr(self.key)
+        except ValueError:  # the window ended between add and incr: a new one starts
+            self.cache.add(self.key, 1, self.duration)
+            return 1
+
+    def give_back(self) -> None:
+        # The window ended, or the store is away: there is nothing to give back.
+        with contextlib.suppress(ValueError, RedisError):
+            self.cache.decr(self.key)
+
+    def gives_back_after(self, error: Exception | None) -> bool:
+        """Whether a request that ended with ``error`` (None: it succeeded) gives
+        back its slot."""
+        return self.failure is not None and not isinstance(error, self.failure)
+
+    def wait(self) -> int:
+        return self.retry_after
+
+
+class SlotThrottledMixin:
+    """For views whose throttles are ``SlotThrottle``: a request one limit refuses
+    gives back the slots it took from the others, and once the response is ready the
+    failure-counting limits get theirs back unless the request failed."""
+
+    def check_throttles(self, request) -> None:
+        self.throttle_slots = []
+        waits = []
+        for throttle in self.get_throttles():
+            if throttle.allow_request(request, self):
+                self.throttle_slots.append(throttle)
+            else:
+                waits.append(throttle.wait())
+        if waits:
+            self._slots_give_back(lambda throttle: True)
+            self.throttled(request, max(waits))
+
+    def handle_exception(self, exc):
+        self.throttle_error = exc
+        return super().handle_exception(exc)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        error = getattr(self, "throttle_error", None)
+        self._slots_give_back(lambda throttle: throttle.gives_back_after(error))
+        return super().finalize_response(request, response, *args, **kwargs)
+
+    def _slots_give_back(self, condition) -> None:
+        for throttle in getattr(self, "throttle_slots", ()):
+            if condition(throttle):
+                throttle.give_back()
+        self.throttle_slots = []
+
+
+class IPThrottle(SlotThrottle):
     def get_cache_key(self, request, view) -> str:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class _AccountThrottle(SimpleRateThrottle):
+class _AccountThrottle(SlotThrottle):
     """Keyed on the account named in the request body (``field``), normalized the
     way accounts are looked up: trimmed, ignoring case."""
 
@@ -48,34 +163,16 @@ class _AccountThrottle(SimpleRateThrottle):
         return value
 
 
-class _FailureThrottle(SimpleRateThrottle):
-    """Refuses a request once enough failures were recorded in the window; a request
-    itself records nothing: the view calls ``failures_record(view, request)`` when it failed."""
-
-    def throttle_success(self) -> bool:
-        return True
-
-    def failure_record(self, request, view) -> None:
-        key = self.get_cache_key(request, view)
-        if self.rate is None or key is None:
-            return
-        now = self.timer()
-        recent = [moment for moment in self.cache.get(key, []) if moment > now - self.duration]
-        self.cache.set(key, [now, *recent], self.duration)
+class _LoginFailures:
+    failure = InvalidCredentials
+    fail_closed = True
 
 
-def failures_record(view, request) -> None:
-    """Count a failed attempt against every failure-counting limit of ``view``."""
-    for throttle in view.get_throttles():
-        if isinstance(throttle, _FailureThrottle):
-            throttle.failure_record(request, view)
-
-
-class LoginIPThrottle(_FailureThrottle, _IPThrottle):
+class LoginIPThrottle(_LoginFailures, IPThrottle):
     scope = "login_ip"
 
 
-class LoginAccountThrottle(_FailureThrottle, _AccountThrottle):
+class LoginAccountThrottle(_LoginFailures, _AccountThrottle):
     scope = "login_account"
     field = "login"
 
@@ -85,7 +182,7 @@ class LoginAccountThrottle(_FailureThrottle, _AccountThrottle):
         return user_username_for_login(login=value)
 
 
-class PasswordIPThrottle(_IPThrottle):
+class PasswordIPThrottle(IPThrottle):
     scope = "password_ip"
 
 
@@ -94,10 +191,15 @@ class PasswordAccountThrottle(_AccountThrottle):
     field = "email"
 
 
-class ResetIPThrottle(_FailureThrottle, _IPThrottle):
+class _ResetFailures:
+    failure = InvalidResetCode
+    fail_closed = True
+
+
+class ResetIPThrottle(_ResetFailures, IPThrottle):
     scope = "reset_ip"
 
 
-class ResetAccountThrottle(_FailureThrottle, _AccountThrottle):
+class ResetAccountThrottle(_ResetFailures, _AccountThrottle):
     scope = "reset_account"
     field = "email"

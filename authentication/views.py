@@ -28,7 +28,7 @@ from authentication.throttles import (
     PasswordIPThrottle,
     ResetAccountThrottle,
     ResetIPThrottle,
-    failures_record,
+    SlotThrottledMixin,
 )
 from config.api.errors import error_response
 from users.services import user_update
@@ -38,6 +38,10 @@ NOT_AUTHENTICATED = error_response("No valid access token.")
 THROTTLED = error_response(
     "Too many attempts from this IP or on this account; the `Retry-After` header gives "
     "the seconds to wait."
+)
+LIMIT_UNAVAILABLE = error_response(
+    "The attempt limits cannot be checked right now (their store is away); the "
+    "`Retry-After` header gives the seconds to wait."
 )
 
 
@@ -57,7 +61,7 @@ def _session(user, tokens: services.TokenPair) -> dict:
 # The account, in the manner of djoser's UserViewSet: created at signup, read and
 # changed as ``me``, its password reset by mailed code. Public except ``me``.
 @extend_schema(tags=["authentication"])
-class AccountViewSet(PublicMixin, viewsets.ViewSet):
+class AccountViewSet(SlotThrottledMixin, PublicMixin, viewsets.ViewSet):
     @extend_schema(
         operation_id="auth_signup",
         request=SignupSerializer,
@@ -133,6 +137,7 @@ class AccountViewSet(PublicMixin, viewsets.ViewSet):
                 "Wrong, expired or used code, or a password the validators refuse."
             ),
             429: THROTTLED,
+            503: LIMIT_UNAVAILABLE,
         },
         description=(
             "400 for a wrong, expired or used code, for any code after 5 wrong tries, and "
@@ -149,18 +154,14 @@ class AccountViewSet(PublicMixin, viewsets.ViewSet):
     def password_reset(self, request: Request) -> Response:
         serializer = PasswordResetSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.password_reset(**serializer.validated_data)
-        except services.InvalidResetCode:
-            failures_record(self, request)
-            raise
+        services.password_reset(**serializer.validated_data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 # The token operations are not a resource: views beside the router's routes, as in
 # djoser and NetBox.
 @extend_schema(tags=["authentication"])
-class LoginView(PublicMixin, APIView):
+class LoginView(SlotThrottledMixin, PublicMixin, APIView):
     throttle_classes = [LoginIPThrottle, LoginAccountThrottle]
 
     @extend_schema(
@@ -171,6 +172,7 @@ class LoginView(PublicMixin, APIView):
             400: INVALID_INPUT,
             401: error_response("Wrong login or password (one answer for both)."),
             429: THROTTLED,
+            503: LIMIT_UNAVAILABLE,
         },
         description=(
             "`login` is a username or an email. 401 for a wrong login or password (one "
@@ -181,11 +183,7 @@ class LoginView(PublicMixin, APIView):
     def post(self, request: Request) -> Response:
         serializer = LoginSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            user, tokens = services.account_login(**serializer.validated_data)
-        except services.InvalidCredentials:
-            failures_record(self, request)
-            raise
+        user, tokens = services.account_login(**serializer.validated_data)
         return Response(_session(user, tokens))
 
 

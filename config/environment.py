@@ -64,3 +64,11 @@ def database_from_url(url: str) -> dict:
         "PORT": str(parts.port or ""),
         "OPTIONS": dict(parse_qsl(parts.query)),
     }
+
+
+def redis_database_url(url: str, database: int) -> str:
+    """``url`` (``redis://host:port/0``) pointing at another numbered database of the
+    same server; empty for an empty url."""
+    if not url:
+        return ""
+    return urlsplit(url)._replace(path=f"/{database}").geturl()

@@ -16,6 +16,7 @@ from config.environment import (
     env_int,
     env_list,
     env_str,
+    redis_database_url,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -134,6 +135,24 @@ if REDIS_URL:
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Throttle counters in a store of their own, which the URL-keyed menu entries can never
+# evict: another Redis database (or THROTTLE_REDIS_URL; its server must not evict keys),
+# or an in-process cache of their own. An outage is raised, not swallowed: login and
+# reset refuse (503) rather than go unlimited.
+THROTTLE_REDIS_URL = env_str("THROTTLE_REDIS_URL", redis_database_url(REDIS_URL, 1))
+if THROTTLE_REDIS_URL:
+    CACHES["throttles"] = {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": THROTTLE_REDIS_URL,
+        "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5},
+    }
+else:
+    CACHES["throttles"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "throttles",
+        # One entry per client IP and account per window; culling them would reset limits.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from authentication.throttles import (
     LoginAccountThrottle,
@@ -192,3 +193,39 @@ def test_password_requests_from_one_ip_are_throttled_across_emails(api_client):
     response = api_client.post("/api/auth/password/forgot", {"email": "last@example.com"})
 
     assert_throttled(response)
+
+
+def test_filling_the_shared_cache_does_not_reset_a_login_limit(api_client, alice):
+    for _ in range(LOGIN_ACCOUNT_RATE):
+        api_client.post("/api/auth/login", {"login": "alice", "password": "wrong"})
+
+    # What ~1,000 distinct menu query strings leave behind in the shared cache.
+    cache.set_many({f"menu:/api/pizzas/?name={number}": [number] for number in range(1_000)})
+
+    assert_throttled(
+        api_client.post("/api/auth/login", {"login": "alice", "password": DEFAULT_PASSWORD})
+    )
+
+
+def test_a_success_gives_back_its_slot_so_failures_alone_reach_the_limit(api_client, alice):
+    for _ in range(LOGIN_ACCOUNT_RATE - 1):
+        api_client.post("/api/auth/login", {"login": "alice", "password": "wrong"})
+    for _ in range(3):
+        ok = api_client.post("/api/auth/login", {"login": "alice", "password": DEFAULT_PASSWORD})
+        assert ok.status_code == 200
+
+    last_try = api_client.post("/api/auth/login", {"login": "alice", "password": "wrong"})
+
+    assert last_try.status_code == 401
+    assert_throttled(api_client.post("/api/auth/login", {"login": "alice", "password": "wrong"}))
+
+
+def test_a_refused_login_does_not_use_up_the_ip_limit(api_client, alice, bob):
+    for _ in range(LOGIN_ACCOUNT_RATE):
+        api_client.post("/api/auth/login", {"login": "alice", "password": "wrong"})
+    for _ in range(LOGIN_IP_RATE):
+        assert_throttled(api_client.post("/api/auth/login", {"login": "alice", "password": "x"}))
+
+    response = api_client.post("/api/auth/login", {"login": "bob", "password": "wrong"})
+
+    assert response.status_code == 401

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.environment import database_from_url, env_bool, env_list
+from config.environment import database_from_url, env_bool, env_list, redis_database_url
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PRODUCTION_ENVIRONMENT = {
@@ -60,6 +60,11 @@ def test_a_postgres_url_becomes_a_database_entry():
         "PORT": "6432",
         "OPTIONS": {"sslmode": "require"},
     }
+
+
+def test_the_throttles_get_another_database_of_the_same_redis():
+    assert redis_database_url("redis://:secret@cache:6379/0", 1) == "redis://:secret@cache:6379/1"
+    assert redis_database_url("", 1) == ""
 
 
 def test_an_unknown_database_scheme_is_refused():
