@@ -37,6 +37,14 @@ class AccountUpdateSerializer(serializers.Serializer):
         required=False,
         help_text="Before today (UTC); null to remove it.",
     )
+    current_password = serializers.CharField(
+        **_PASSWORD,
+        required=False,
+        help_text=(
+            "Needed to change `email` (400 without it, 403 if wrong); the change logs out "
+            "every session (refresh tokens) and is told to the old address."
+        ),
+    )
 
 
 class SignupSerializer(serializers.Serializer):

@@ -17,11 +17,11 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from authentication.models import CODE_DIGITS, CODE_LIFETIME, PasswordResetCode
-from config.api.errors import ApplicationError, NotAuthenticated
+from config.api.errors import ApplicationError, NotAuthenticated, PermissionDenied
 from config.database_router import reads_from_primary
 from users.models import User
 from users.selectors import user_username_for_login
-from users.services import user_create
+from users.services import user_create, user_update
 
 
 class InvalidCredentials(NotAuthenticated):
@@ -34,6 +34,10 @@ class InvalidResetCode(ApplicationError):
 
 class InvalidRefreshToken(NotAuthenticated):
     code = "token_not_valid"
+
+
+class WrongCurrentPassword(PermissionDenied):
+    code = "wrong_password"
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,48 @@ def token_revoke(*, user: User, refresh: str) -> None:
     outstanding = OutstandingToken.objects.filter(jti=payload[jwt_settings.JTI_CLAIM]).first()
     if outstanding is not None:
         BlacklistedToken.objects.get_or_create(token=outstanding)
+
+
+@transaction.atomic
+def account_update(*, user: User, data: dict, current_password: str | None = None) -> User:
+    """Change the caller's own account (``user_update``'s fields). A new email needs
+    the current password: an access token alone (stolen, say) must not be enough to
+    take the account over by a reset code mailed to an address of the thief's. The
+    change revokes every refresh token and is told to the old address."""
+    old_email = user.email
+    if "email" not in data or (data["email"] or "").strip().lower() == (old_email or "").lower():
+        return user_update(user=user, data=data)
+    if not current_password:
+        raise ApplicationError.invalid(
+            {"current_password": ["Your current password is needed to change the email."]}
+        )
+    # The row from the primary, locked: a password just reset counts, not a replica's copy.
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if not user.check_password(current_password):
+        raise WrongCurrentPassword(
+            "The current password is wrong.",
+            fields={"current_password": ["The current password is wrong."]},
+        )
+    user = user_update(user=user, data=data)
+    _revoke_all_refresh_tokens(user)
+    if old_email:
+        transaction.on_commit(
+            lambda: _mail_email_changed(email=old_email, username=user.username), robust=True
+        )
+    return user
+
+
+def _mail_email_changed(*, email: str, username: str) -> None:
+    send_mail(
+        subject="The email of your account was changed",
+        message=(
+            f"The email of the account {username} was changed, and every session of it "
+            "was logged out. Mail about the account now goes to the new address.\n\n"
+            "If you did not do this, someone knows your password: contact us at once."
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
 
 
 def _revoke_all_refresh_tokens(user: User) -> None:

@@ -5,10 +5,11 @@ slows many clients (a botnet) trying one account. Rates are the scopes of
 ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]``; a throttled request answers 429 with
 ``Retry-After`` (the seconds until its window ends).
 
-Each limit is a counter per fixed window in the ``throttles`` cache, its own store
-that nothing else fills or evicts. A request takes its slot (an atomic increment)
-before it runs, so that concurrent requests can never all pass one check and count
-afterwards; a request the counter refuses gives its slot back at once.
+Each limit is a counter per window (the rate's period from its first slot) in the
+``throttles`` cache, a store of its own that nothing else fills or evicts. A request
+takes its slot (an atomic increment) before it runs, so that concurrent requests can
+never all pass one check and count afterwards; a request the counter refuses gives
+its slot back at once.
 
 Login and reset count failed attempts only (a wrong password, a wrong code): guessing
 is what they slow down, and someone who logs in often must never be locked out by
@@ -28,7 +29,7 @@ from django.core.cache import caches
 from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
 
-from authentication.services import InvalidCredentials, InvalidResetCode
+from authentication.services import InvalidCredentials, InvalidResetCode, WrongCurrentPassword
 from config.api.errors import ApplicationError
 from users.selectors import user_username_for_login
 
@@ -51,6 +52,7 @@ class SlotThrottle(SimpleRateThrottle):
 
     failure: type[Exception] | None = None
     fail_closed = False
+    key: str | None = None  # the counter of the slot taken, if any
 
     @property
     def cache(self):
@@ -62,12 +64,8 @@ class SlotThrottle(SimpleRateThrottle):
         key = self.get_cache_key(request, view)
         if key is None:
             return True
-        now = self.timer()
-        window = int(now // self.duration)
-        self.key = f"{key}:{window}"
-        self.retry_after = max(1, math.ceil((window + 1) * self.duration - now))
         try:
-            taken = self._take()
+            taken = self._take(key)
         except RedisError:
             if self.fail_closed:
                 raise LimitUnavailable(
@@ -80,15 +78,22 @@ class SlotThrottle(SimpleRateThrottle):
             return False
         return True
 
-    def _take(self) -> int:
-        self.cache.add(self.key, 0, self.duration)
+    def _take(self, key: str) -> int:
+        """Take a slot of the window under ``key``; the count taken in it. A window
+        starts with its first slot and its counter expires with it."""
+        self.key = key
+        self.now = self.timer()
         try:
-            return self.cache.incr(self.key)
+            if not self.cache.add(key, 1, self.duration):
+                return self.cache.incr(key)
         except ValueError:  # the window ended between add and incr: a new one starts
-            self.cache.add(self.key, 1, self.duration)
-            return 1
+            self.cache.add(key, 1, self.duration)
+        self.cache.set(f"{key}:start", self.now, self.duration)
+        return 1
 
     def give_back(self) -> None:
+        if self.key is None:
+            return
         # The window ended, or the store is away: there is nothing to give back.
         with contextlib.suppress(ValueError, RedisError):
             self.cache.decr(self.key)
@@ -99,7 +104,13 @@ class SlotThrottle(SimpleRateThrottle):
         return self.failure is not None and not isinstance(error, self.failure)
 
     def wait(self) -> int:
-        return self.retry_after
+        """The whole seconds until the window ends (at least 1)."""
+        try:
+            start = self.cache.get(f"{self.key}:start")
+        except RedisError:
+            start = None
+        ends = (start if start is not None else self.now) + self.duration
+        return max(1, math.ceil(ends - self.now))
 
 
 class SlotThrottledMixin:
@@ -180,6 +191,21 @@ class LoginAccountThrottle(_LoginFailures, _AccountThrottle):
         """The username of the account an email logs in to: trying a username and
         then its email must not give twice the attempts."""
         return user_username_for_login(login=value)
+
+
+class CurrentPasswordThrottle(_LoginFailures, SlotThrottle):
+    """A wrong ``current_password`` (``PATCH /api/auth/me``) is a wrong password of the
+    caller's account: it counts against that account's login limit."""
+
+    scope = "login_account"
+    failure = WrongCurrentPassword
+
+    def get_cache_key(self, request, view) -> str | None:
+        if not isinstance(request.data, Mapping) or "current_password" not in request.data:
+            return None
+        # The key LoginAccountThrottle gives the same account.
+        ident = hashlib.sha256(request.user.username.lower().encode()).hexdigest()
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class PasswordIPThrottle(IPThrottle):

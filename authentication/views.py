@@ -1,5 +1,6 @@
 """The authentication endpoints: thin views over ``authentication.services``."""
 
+from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -22,6 +23,7 @@ from authentication.serializers import (
     TokenPairSerializer,
 )
 from authentication.throttles import (
+    CurrentPasswordThrottle,
     LoginAccountThrottle,
     LoginIPThrottle,
     PasswordAccountThrottle,
@@ -31,7 +33,6 @@ from authentication.throttles import (
     SlotThrottledMixin,
 )
 from config.api.errors import error_response
-from users.services import user_update
 
 INVALID_INPUT = error_response("Invalid input; `fields` says which and why.")
 NOT_AUTHENTICATED = error_response("No valid access token.")
@@ -50,6 +51,12 @@ class PublicMixin:
     # not docstrings, on these classes: DRF and drf-spectacular would publish them.)
     authentication_classes = ()
     permission_classes = [AllowAny]
+
+
+def _private(response: Response) -> Response:
+    # The own account, email included: never kept by a shared cache, nor on disk.
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _session(user, tokens: services.TokenPair) -> dict:
@@ -85,22 +92,40 @@ class AccountViewSet(SlotThrottledMixin, PublicMixin, viewsets.ViewSet):
         # The caller's own account: the project's default authentication and permission.
         authentication_classes=api_settings.DEFAULT_AUTHENTICATION_CLASSES,
         permission_classes=api_settings.DEFAULT_PERMISSION_CLASSES,
+        # Wrong current passwords count against the account's login limit.
+        throttle_classes=[CurrentPasswordThrottle],
     )
     def me(self, request: Request) -> Response:
-        return Response(AccountSerializer(request.user).data)
+        return _private(Response(AccountSerializer(request.user).data))
 
     @extend_schema(
         operation_id="auth_me_update",
         request=AccountUpdateSerializer,
-        responses={200: AccountSerializer, 400: INVALID_INPUT, 401: NOT_AUTHENTICATED},
-        description="Change your names, email, user type or date of birth.",
+        responses={
+            200: AccountSerializer,
+            400: INVALID_INPUT,
+            401: NOT_AUTHENTICATED,
+            403: error_response("Wrong `current_password`."),
+            429: THROTTLED,
+            503: LIMIT_UNAVAILABLE,
+        },
+        description=(
+            "Change your names, email, user type or date of birth. A new email needs "
+            "`current_password` (400 without it, 403 if wrong; wrong ones count against "
+            "the account's login limit, 429), logs out every session and is told to the "
+            "old address."
+        ),
     )
     @me.mapping.patch
     def me_update(self, request: Request) -> Response:
         serializer = AccountUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        user = user_update(user=request.user, data=serializer.validated_data)
-        return Response(AccountSerializer(user).data)
+        data = dict(serializer.validated_data)
+        current_password = data.pop("current_password", None)
+        user = services.account_update(
+            user=request.user, data=data, current_password=current_password
+        )
+        return _private(Response(AccountSerializer(user).data))
 
     @extend_schema(
         operation_id="auth_password_forgot",

@@ -1,8 +1,10 @@
 from datetime import date
 
 import pytest
+from rest_framework.test import APIClient
 
-from users.tests.factories import UserFactory
+from authentication.tests.test_throttles import LOGIN_ACCOUNT_RATE, assert_throttled
+from users.tests.factories import DEFAULT_PASSWORD, UserFactory
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +44,7 @@ def test_it_changes_the_safe_fields(client_for, alice):
             "email": "Alicia@Example.org",
             "user_type": "brand",
             "date_of_birth": "1990-05-01",
+            "current_password": DEFAULT_PASSWORD,
         },
     )
 
@@ -70,7 +73,9 @@ def test_it_never_changes_staff_status_username_or_password(client_for, alice):
 
 
 def test_an_email_taken_by_another_account_ignoring_case_is_refused(client_for, alice, bob):
-    response = client_for(alice).patch("/api/auth/me", {"email": "BOB@example.com"})
+    response = client_for(alice).patch(
+        "/api/auth/me", {"email": "BOB@example.com", "current_password": DEFAULT_PASSWORD}
+    )
 
     assert response.status_code == 400
     assert response.json()["fields"] == {"email": ["A user with that email already exists."]}
@@ -130,3 +135,76 @@ def test_a_new_name_shows_at_once_in_the_birthdays_of_today(
 
     rows = api_client.get("/api/birthdays/today/").json()["results"]
     assert [(row["name"], row["user_type"]) for row in rows] == [("Zedd", "brand")]
+
+
+def test_changing_the_email_needs_the_current_password(client_for, alice):
+    response = client_for(alice).patch("/api/auth/me", {"email": "thief@example.org"})
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["current_password"]
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com"
+
+
+def test_a_wrong_current_password_changes_nothing(client_for, alice):
+    response = client_for(alice).patch(
+        "/api/auth/me", {"email": "thief@example.org", "current_password": "guess"}
+    )
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "wrong_password"
+    alice.refresh_from_db()
+    assert alice.email == "alice@example.com"
+
+
+def test_wrong_current_passwords_count_against_the_login_limit(client_for, alice):
+    for _ in range(LOGIN_ACCOUNT_RATE):
+        client_for(alice).patch(
+            "/api/auth/me", {"email": "thief@example.org", "current_password": "guess"}
+        )
+
+    login = APIClient().post("/api/auth/login", {"login": "alice", "password": DEFAULT_PASSWORD})
+
+    assert_throttled(login)
+
+
+def test_a_new_email_logs_out_every_session_and_tells_the_old_address(
+    client_for, alice, mailoutbox, django_capture_on_commit_callbacks
+):
+    sessions = [
+        APIClient().post("/api/auth/login", {"login": "alice", "password": DEFAULT_PASSWORD})
+        for _ in range(2)
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(alice).patch(
+            "/api/auth/me", {"email": "new@example.org", "current_password": DEFAULT_PASSWORD}
+        )
+
+    assert response.status_code == 200
+    for session in sessions:
+        refresh = APIClient().post("/api/auth/refresh", {"refresh": session.json()["refresh"]})
+        assert refresh.status_code == 401
+    assert [message.to for message in mailoutbox] == [["alice@example.com"]]
+    assert "was changed" in mailoutbox[0].body
+
+
+def test_other_fields_change_without_the_password_and_keep_the_sessions(
+    client_for, alice, mailoutbox
+):
+    login = APIClient().post("/api/auth/login", {"login": "alice", "password": DEFAULT_PASSWORD})
+
+    response = client_for(alice).patch("/api/auth/me", {"first_name": "Alicia"})
+
+    assert response.status_code == 200
+    refresh = APIClient().post("/api/auth/refresh", {"refresh": login.json()["refresh"]})
+    assert refresh.status_code == 200
+    assert mailoutbox == []
+
+
+def test_the_own_account_is_never_stored_by_a_cache(client_for, alice):
+    read = client_for(alice).get("/api/auth/me")
+    change = client_for(alice).patch("/api/auth/me", {"first_name": "Alicia"})
+
+    assert read["Cache-Control"] == "private, no-store"
+    assert change["Cache-Control"] == "private, no-store"
