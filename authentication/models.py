@@ -29,6 +29,13 @@ class PasswordResetCode(models.Model):
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0, help_text="Wrong codes tried so far.")
     used_at = models.DateTimeField(null=True, blank=True)
+    # Kept when a new code replaces this one: the daily cap spans every code of the day.
+    wrong_tries_on = models.DateField(
+        null=True, blank=True, help_text="The UTC day `wrong_tries_that_day` counts."
+    )
+    wrong_tries_that_day = models.PositiveIntegerField(
+        default=0, help_text="Wrong codes tried that day, across all codes."
+    )
 
     class Meta:
         constraints = [
@@ -46,4 +53,18 @@ class PasswordResetCode(models.Model):
         return f"reset code of {self.user}"
 
     def is_usable(self, *, now) -> bool:
-        return self.used_at is None and self.expires_at > now and self.attempts < MAX_WRONG_ATTEMPTS
+        return (
+            self.used_at is None
+            and self.expires_at > now
+            and self.attempts < MAX_WRONG_ATTEMPTS
+            and self.wrong_tries_today(now=now) < settings.PASSWORD_RESET_DAILY_WRONG_TRIES
+        )
+
+    def wrong_tries_today(self, *, now) -> int:
+        return self.wrong_tries_that_day if self.wrong_tries_on == now.date() else 0
+
+    def wrong_try_record(self, *, now) -> None:
+        self.wrong_tries_that_day = self.wrong_tries_today(now=now) + 1
+        self.wrong_tries_on = now.date()
+        self.attempts += 1
+        self.save(update_fields=["attempts", "wrong_tries_on", "wrong_tries_that_day"])

@@ -221,8 +221,7 @@ def password_reset(*, email: str, code: str, password: str) -> None:
             make_password(code)
             accepted = False
         elif not check_password(code, reset_code.code_hash):
-            reset_code.attempts += 1
-            reset_code.save(update_fields=["attempts"])
+            reset_code.wrong_try_record(now=now)
             accepted = False
         else:
             _password_set_with_code(reset_code, password=password, now=now)

@@ -220,6 +220,10 @@ REST_FRAMEWORK = {
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
+# Wrong reset codes an account may try per UTC day, across all its codes (each code
+# also dies after 5): without it, new codes brought new guesses all day long.
+PASSWORD_RESET_DAILY_WRONG_TRIES = env_int("PASSWORD_RESET_DAILY_WRONG_TRIES", 20)
+
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env_int("JWT_ACCESS_MINUTES", 15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env_int("JWT_REFRESH_DAYS", 7)),

@@ -151,3 +151,23 @@ def test_a_stale_bearer_token_does_not_block_a_reset(api_client, alice, request_
         == 202
     )
     assert reset(api_client, code=code).status_code == 204
+
+
+def test_wrong_codes_are_capped_per_day_across_new_codes(
+    api_client, alice, request_reset_code, monkeypatch, settings
+):
+    settings.PASSWORD_RESET_DAILY_WRONG_TRIES = 7
+    request_reset_code("alice@example.com")
+    for _ in range(5):  # the first code dies after five
+        assert_wrong_code(reset(api_client, code="000000"))
+    request_reset_code("alice@example.com")
+    for _ in range(2):
+        assert_wrong_code(reset(api_client, code="000000"))
+    code = request_reset_code("alice@example.com")
+
+    assert_wrong_code(reset(api_client, code=code))
+
+    tomorrow = timezone.now() + timedelta(days=1)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: tomorrow)
+    code = request_reset_code("alice@example.com")
+    assert reset(api_client, code=code).status_code == 204
