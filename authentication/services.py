@@ -16,6 +16,7 @@ from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from authentication import tasks
 from authentication.models import CODE_DIGITS, CODE_LIFETIME, PasswordResetCode
 from config.api.errors import ApplicationError, NotAuthenticated, PermissionDenied
 from config.database_router import reads_from_primary
@@ -139,12 +140,15 @@ def account_update(*, user: User, data: dict, current_password: str | None = Non
     _revoke_all_refresh_tokens(user)
     if old_email:
         transaction.on_commit(
-            lambda: _mail_email_changed(email=old_email, username=user.username), robust=True
+            lambda: tasks.account_email_changed_notify.enqueue(
+                email=old_email, username=user.username
+            )
         )
     return user
 
 
-def _mail_email_changed(*, email: str, username: str) -> None:
+def account_email_changed_notify(*, email: str, username: str) -> None:
+    """Tell the old address of an account that its email was changed."""
     send_mail(
         subject="The email of your account was changed",
         message=(
@@ -166,42 +170,51 @@ def _new_code() -> str:
     return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
 
 
-def _mail_code(*, email: str, code: str) -> None:
-    minutes = int(CODE_LIFETIME.total_seconds() // 60)
-    send_mail(
-        subject="Your password reset code",
-        message=(
-            f"Your password reset code is {code}. It is valid for {minutes} minutes "
-            "and can be used once.\n\nIf you did not ask for it, ignore this message: "
-            "your password has not changed."
-        ),
-        from_email=None,
-        recipient_list=[email],
-    )
+def password_reset_request(*, email: str) -> None:
+    """Have a new code mailed to the active account with this email, if any. The
+    code is made, stored and mailed by a task: a known and an unknown email answer
+    alike and as fast, so that nobody learns which accounts exist."""
+    with reads_from_primary():  # an account made a moment ago counts
+        user = User.objects.with_email(email.strip()).filter(is_active=True).first()
+    # Queued for an unknown email too (a task that sends nothing): the same writes,
+    # so the same time.
+    tasks.password_reset_code_send.enqueue(user_id=user.pk if user else None)
 
 
 @transaction.atomic
-def password_reset_request(*, email: str) -> None:
-    """Mail a new code to the active account with this email, replacing any
-    earlier code; for an unknown email do the same work and send nothing."""
+def password_reset_code_send(*, user_id: int | None) -> None:
+    """Mail a new code to the account, replacing any earlier code; nothing for no
+    account. Only the code's hash is stored, and not in the task's arguments."""
+    # Queued a moment ago, maybe just after a sign-up: no replica lag here.
+    with reads_from_primary():
+        user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email:
+        return  # deactivated, or its email removed, since the request
     code = _new_code()
-    code_hash = make_password(code)
-    user = User.objects.with_email(email.strip()).filter(is_active=True).first()
-    if user is None:
-        return
     now = timezone.now()
     PasswordResetCode.objects.update_or_create(
         user=user,
         defaults={
-            "code_hash": code_hash,
+            "code_hash": make_password(code),
             "created_at": now,
             "expires_at": now + CODE_LIFETIME,
             "attempts": 0,
             "used_at": None,
         },
     )
-    # After commit, and failures only logged: the answer is 202 whatever happens.
-    transaction.on_commit(lambda: _mail_code(email=user.email, code=code), robust=True)
+    minutes = int(CODE_LIFETIME.total_seconds() // 60)
+    transaction.on_commit(
+        lambda: send_mail(
+            subject="Your password reset code",
+            message=(
+                f"Your password reset code is {code}. It is valid for {minutes} minutes "
+                "and can be used once.\n\nIf you did not ask for it, ignore this message: "
+                "your password has not changed."
+            ),
+            from_email=None,
+            recipient_list=[user.email],
+        )
+    )
 
 
 def password_reset(*, email: str, code: str, password: str) -> None:

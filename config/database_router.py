@@ -94,10 +94,18 @@ def _must_read_primary(state: _RoutingState) -> bool:
     return state.pinned or state.wrote or connections[DEFAULT_DB_ALIAS].in_atomic_block
 
 
+# The task queue is work to claim, not data to show: its worker locks rows inside a
+# transaction on the database it reads from, and a task queued a moment ago must be
+# seen at once. Always the primary.
+PRIMARY_ONLY_APPS = {"django_tasks_database"}  # django_tasks_db's app label
+
+
 class PrimaryReplicaRouter:
     """Django database router: see the module docstring."""
 
     def db_for_read(self, model, **hints) -> str:
+        if model._meta.app_label in PRIMARY_ONLY_APPS:
+            return DEFAULT_DB_ALIAS
         state = _current_state()
         if _must_read_primary(state):
             return DEFAULT_DB_ALIAS

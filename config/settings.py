@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "config",
     # The project's apps, in dependency order: `seed` runs their seeders in this order.
     "users",
@@ -178,6 +180,18 @@ EMAIL_BACKEND = env_str(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "no-reply@localhost")
+
+# Mail leaves the request: a task row in the database, run by `manage.py db_worker`, a
+# process of its own. TASKS_IMMEDIATE runs each task in the process that queues it, at
+# once: the embedded setup (`make run`, DEBUG) has no worker and sends to the console.
+TASKS_IMMEDIATE = env_bool("TASKS_IMMEDIATE", default=DEBUG)
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TASKS_IMMEDIATE
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 
 # Security: strict unless DEBUG; TLS usually ends at the load balancer.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -10,6 +10,9 @@ os.environ.setdefault(
     "DJANGO_SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 )
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "False")
+# Tasks run where they are queued, so that a test sees their mail; the tests of the
+# worker itself switch to the database backend.
+os.environ.setdefault("TASKS_IMMEDIATE", "True")
 
 from config.settings import *  # noqa: F403
 
