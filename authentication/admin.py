@@ -1,4 +1,9 @@
 from django.contrib import admin
+from rest_framework_simplejwt.token_blacklist.admin import (
+    BlacklistedTokenAdmin,
+    OutstandingTokenAdmin,
+)
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from authentication.models import PasswordResetCode
 
@@ -36,3 +41,34 @@ class PasswordResetCodeAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+class SuperusersOnlyMixin:
+    """Live refresh tokens are sessions to steal: superusers only, whatever the
+    permissions a staff member was given."""
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self.has_module_permission(request) and super().has_delete_permission(request, obj)
+
+
+admin.site.unregister(OutstandingToken)
+admin.site.unregister(BlacklistedToken)
+
+
+@admin.register(OutstandingToken)
+class SuperusersOutstandingTokenAdmin(SuperusersOnlyMixin, OutstandingTokenAdmin):
+    pass
+
+
+@admin.register(BlacklistedToken)
+class SuperusersBlacklistedTokenAdmin(SuperusersOnlyMixin, BlacklistedTokenAdmin):
+    pass

@@ -3,7 +3,7 @@
 import secrets
 from dataclasses import dataclass
 
-from django.contrib.auth import authenticate
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -68,8 +68,10 @@ def account_login(*, login: str, password: str) -> tuple[User, TokenPair]:
     # A password just set (sign-up, reset) must work at once: no replica lag here.
     with reads_from_primary():
         username = user_username_for_login(login=login)
-        # Django's backend runs the hasher for unknown names too: equal timing.
-        user = authenticate(username=username, password=password)
+        # Django's backend runs the hasher for unknown names too: equal timing. Called
+        # directly, not through authenticate(): that would also run django-axes, which
+        # guards the admin's form and needs its request; the API has its throttles.
+        user = ModelBackend().authenticate(None, username=username, password=password)
     if user is None:
         raise InvalidCredentials("No active account with these credentials.")
     return user, token_pair_issue(user=user)

@@ -94,10 +94,11 @@ def _must_read_primary(state: _RoutingState) -> bool:
     return state.pinned or state.wrote or connections[DEFAULT_DB_ALIAS].in_atomic_block
 
 
-# The task queue is work to claim, not data to show: its worker locks rows inside a
-# transaction on the database it reads from, and a task queued a moment ago must be
-# seen at once. Always the primary.
-PRIMARY_ONLY_APPS = {"django_tasks_database"}  # django_tasks_db's app label
+# Always the primary: the task queue (django_tasks_db's label) is work to claim, not
+# data to show (its worker locks rows inside a transaction on the database it reads
+# from, and a task queued a moment ago must be seen at once); django-axes counts
+# failed admin logins, and a count read from a lagging replica lets guesses through.
+PRIMARY_ONLY_APPS = {"django_tasks_database", "axes"}
 
 
 class PrimaryReplicaRouter:

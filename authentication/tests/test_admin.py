@@ -1,3 +1,7 @@
+import pytest
+from django.contrib.auth.models import Permission
+from rest_framework_simplejwt.tokens import RefreshToken
+
 from authentication.services import password_reset_request
 
 
@@ -16,3 +20,28 @@ def test_staff_see_reset_codes_without_their_hash(admin_client, alice):
 
 def test_nobody_adds_a_reset_code_in_the_admin(admin_client):
     assert admin_client.get("/admin/authentication/passwordresetcode/add/").status_code == 403
+
+
+@pytest.fixture
+def staff_with_every_permission(client, staff):
+    staff.user_permissions.set(Permission.objects.all())
+    client.force_login(staff)
+    return client
+
+
+@pytest.mark.parametrize("model", ["outstandingtoken", "blacklistedtoken"])
+def test_refresh_tokens_are_hidden_from_staff_whatever_their_permissions(
+    staff_with_every_permission, alice, model
+):
+    RefreshToken.for_user(alice)
+
+    listing = staff_with_every_permission.get(f"/admin/token_blacklist/{model}/")
+    index = staff_with_every_permission.get("/admin/")
+
+    assert listing.status_code == 403
+    assert "token_blacklist" not in index.content.decode()
+
+
+@pytest.mark.parametrize("model", ["outstandingtoken", "blacklistedtoken"])
+def test_superusers_see_the_refresh_tokens(admin_client, model):
+    assert admin_client.get(f"/admin/token_blacklist/{model}/").status_code == 200
