@@ -19,11 +19,34 @@ RENAMED_PATHS = {"/api/posts/{post_id}/": "/api/posts/{id}/"}
 RENAMED_PATH_PARAMETERS = {"post_id": "id"}
 # The account viewset (commit 4ce9838) gave GET /api/auth/me its own description: before,
 # it showed the docstring of the views' old base class.
-DESCRIPTIONS = {("/api/auth/me", "get"): "Your own account, email and date of birth included."}
+DESCRIPTIONS = {
+    ("/api/auth/me", "get"): "Your own account, email and date of birth included.",
+    ("/api/auth/me", "patch"): (
+        "Change your names, email, user type or date of birth. A new email needs "
+        "`current_password` (400 without it, 403 if wrong; wrong ones count against the "
+        "account's login limit, 429), logs out every session and is told to the old address."
+    ),
+}
 # The fixture was generated on SQLite, which has no small integers: Django bounds these
 # read-only quantities (PositiveSmallIntegerField) by the database's range, so on
 # PostgreSQL they are documented with its maximum instead.
 SMALL_INTEGERS = {"OrderItem": "quantity", "OrderItemExtra": "quantity"}
+# Issue 12: login and reset answer 503 while their limits cannot be counted; a new email
+# needs `current_password` (403 if wrong, wrong ones counted against the login limit).
+ADDED_RESPONSES = {
+    ("/api/auth/login", "post"): ["503"],
+    ("/api/auth/password/reset", "post"): ["503"],
+    ("/api/auth/me", "patch"): ["403", "429", "503"],
+}
+CURRENT_PASSWORD = {
+    "type": "string",
+    "writeOnly": True,
+    "minLength": 1,
+    "description": (
+        "Needed to change `email` (400 without it, 403 if wrong); the change logs out "
+        "every session (refresh tokens) and is told to the old address."
+    ),
+}
 
 
 def _expected() -> dict:
@@ -42,6 +65,17 @@ def _expected() -> dict:
                     parameter["schema"].update(minimum=1, maximum=100)
     for (path, method), description in DESCRIPTIONS.items():
         schema["paths"][path][method]["description"] = description
+    now = _now()
+    for (path, method), statuses in ADDED_RESPONSES.items():
+        for status in statuses:
+            # The error shape; the wording of the description is the view's.
+            schema["paths"][path][method]["responses"][status] = {
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                "description": now["paths"][path][method]["responses"][status]["description"],
+            }
+    schema["components"]["schemas"]["PatchedAccountUpdateRequest"]["properties"][
+        "current_password"
+    ] = CURRENT_PASSWORD
     if connection.vendor == "postgresql":
         for component, field in SMALL_INTEGERS.items():
             field_schema = schema["components"]["schemas"][component]["properties"][field]
