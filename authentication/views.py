@@ -30,9 +30,10 @@ from authentication.throttles import (
     PasswordIPThrottle,
     ResetAccountThrottle,
     ResetIPThrottle,
-    SlotThrottledMixin,
+    SignupIPThrottle,
 )
 from config.api.errors import error_response
+from config.api.throttling import SlotThrottledMixin
 
 INVALID_INPUT = error_response("Invalid input; `fields` says which and why.")
 NOT_AUTHENTICATED = error_response("No valid access token.")
@@ -69,11 +70,24 @@ def _session(user, tokens: services.TokenPair) -> dict:
 # changed as ``me``, its password reset by mailed code. Public except ``me``.
 @extend_schema(tags=["authentication"])
 class AccountViewSet(SlotThrottledMixin, PublicMixin, viewsets.ViewSet):
+    def get_throttles(self):
+        # Sign-up is the router's create: no @action to carry its throttle.
+        if self.action == "create":
+            return [SignupIPThrottle()]
+        return super().get_throttles()
+
     @extend_schema(
         operation_id="auth_signup",
         request=SignupSerializer,
-        responses={201: SessionSerializer, 400: INVALID_INPUT},
-        description="Create an account and log it in.",
+        responses={
+            201: SessionSerializer,
+            400: INVALID_INPUT,
+            429: error_response(
+                "Too many sign-ups from this IP; the `Retry-After` header gives the seconds "
+                "to wait."
+            ),
+        },
+        description="Create an account and log it in. Throttled per IP (429).",
     )
     def create(self, request: Request) -> Response:
         serializer = SignupSerializer(data=request.data)

@@ -248,6 +248,10 @@ REST_FRAMEWORK = {
         "reset_account": env_str("THROTTLE_RESET_ACCOUNT", "10/min"),
         "password_ip": env_str("THROTTLE_PASSWORD_IP", "20/min"),
         "password_account": env_str("THROTTLE_PASSWORD_ACCOUNT", "10/min"),
+        # Every request counts; orders only without an account.
+        "signup_ip": env_str("THROTTLE_SIGNUP_IP", "20/hour"),
+        "order_ip": env_str("THROTTLE_ORDER_IP", "30/hour"),
+        "hello_ip": env_str("THROTTLE_HELLO_IP", "60/hour"),
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }

@@ -32,6 +32,7 @@ from orders.serializers import (
     PizzaListQuerySerializer,
     PizzaSerializer,
 )
+from orders.throttles import AnonymousOrderIPThrottle
 
 # What the column holds: a longer key is a 400, not a database error.
 IDEMPOTENCY_KEY_MAX_LENGTH = Order._meta.get_field("idempotency_key").max_length
@@ -141,6 +142,11 @@ class OrderViewSet(PrivateNoStoreMixin, viewsets.GenericViewSet):
             return [AllowAny()]
         return [IsAuthenticated()]
 
+    def get_throttles(self):
+        if self.action == "create":
+            return [AnonymousOrderIPThrottle()]
+        return super().get_throttles()
+
     def get_queryset(self):
         # For the schema only: every action reads through its selector.
         return Order.objects.none()
@@ -153,6 +159,10 @@ class OrderViewSet(PrivateNoStoreMixin, viewsets.GenericViewSet):
             200: OpenApiResponse(OrderSerializer, description="A retry: the first order."),
             400: error_response("Invalid order, with a message per field."),
             409: error_response("The Idempotency-Key was used for another order."),
+            429: error_response(
+                "Too many orders from this IP without an account; the `Retry-After` "
+                "header gives the seconds to wait."
+            ),
         },
         summary="Place an order",
         description=(

@@ -22,6 +22,7 @@ from users.serializers import (
     UserListQuerySerializer,
     UserListSerializer,
 )
+from users.throttles import GreetingIPThrottle
 
 # DRF's own words for a missing login, kept since clients see them.
 NOT_AUTHENTICATED = "Authentication credentials were not provided."
@@ -78,6 +79,7 @@ class GreetingView(APIView):
 
     permission_classes = [AllowAny]
     parser_classes = [JSONParser]
+    throttle_classes = [GreetingIPThrottle]
 
     @extend_schema(
         operation_id="hello_read",
@@ -104,6 +106,10 @@ class GreetingView(APIView):
             400: error_response("A name that is not letters only, or a date not before today."),
             401: error_response("The name belongs to an account that can log in: log in as it."),
             403: error_response("The name belongs to another account that can log in."),
+            429: error_response(
+                "Too many greetings set from this IP; the `Retry-After` header gives the "
+                "seconds to wait."
+            ),
         },
         description=(
             "Saves the date of birth of `username`, creating an account without email or "

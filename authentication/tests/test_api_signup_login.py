@@ -1,5 +1,6 @@
 import pytest
 
+from authentication.throttles import SignupIPThrottle
 from users.models import User
 from users.tests.factories import DEFAULT_PASSWORD, UserFactory
 
@@ -132,3 +133,24 @@ def test_a_stale_bearer_token_does_not_block_signing_up(api_client):
     response = api_client.post("/api/auth/signup", SIGNUP)
 
     assert response.status_code == 201
+
+
+@pytest.mark.django_db
+def test_sign_ups_are_throttled_per_ip(api_client, monkeypatch):
+    monkeypatch.setattr(SignupIPThrottle, "rate", "2/hour", raising=False)
+    for name in ["ann", "ben"]:
+        body = {"username": name, "email": f"{name}@example.com", "password": "long pass phrase 1"}
+        assert api_client.post("/api/auth/signup", body).status_code == 201
+
+    refused = api_client.post(
+        "/api/auth/signup",
+        {"username": "cid", "email": "cid@example.com", "password": "long pass phrase 1"},
+    )
+
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert not User.objects.filter(username="cid").exists()
+
+
+def test_the_sign_up_limit_is_twenty_an_hour_by_default():
+    assert SignupIPThrottle().rate == "20/hour"

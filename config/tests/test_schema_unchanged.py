@@ -20,6 +20,7 @@ RENAMED_PATH_PARAMETERS = {"post_id": "id"}
 # The account viewset (commit 4ce9838) gave GET /api/auth/me its own description: before,
 # it showed the docstring of the views' old base class.
 DESCRIPTIONS = {
+    ("/api/auth/signup", "post"): "Create an account and log it in. Throttled per IP (429).",
     ("/api/auth/me", "get"): "Your own account, email and date of birth included.",
     ("/api/auth/me", "patch"): (
         "Change your names, email, user type or date of birth. A new email needs "
@@ -32,8 +33,12 @@ DESCRIPTIONS = {
 # PostgreSQL they are documented with its maximum instead.
 SMALL_INTEGERS = {"OrderItem": "quantity", "OrderItemExtra": "quantity"}
 # Issue 12: login and reset answer 503 while their limits cannot be counted; a new email
-# needs `current_password` (403 if wrong, wrong ones counted against the login limit).
+# needs `current_password` (403 if wrong, wrong ones counted against the login limit);
+# sign-ups, anonymous orders and greetings are throttled per IP (429).
 ADDED_RESPONSES = {
+    ("/api/auth/signup", "post"): ["429"],
+    ("/api/orders/", "post"): ["429"],
+    ("/hello/{username}", "put"): ["429"],
     ("/api/auth/login", "post"): ["503"],
     ("/api/auth/password/reset", "post"): ["503"],
     ("/api/auth/me", "patch"): ["403", "429", "503"],

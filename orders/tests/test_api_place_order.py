@@ -5,6 +5,7 @@ import uuid
 import pytest
 
 from orders.models import Order
+from orders.throttles import AnonymousOrderIPThrottle
 
 URL = "/api/orders/"
 
@@ -330,3 +331,24 @@ def test_a_retry_with_the_phone_written_differently_is_still_the_same_order(api_
 
     assert (first.status_code, retry.status_code) == (201, 200)
     assert retry.json()["id"] == first.json()["id"]
+
+
+def test_anonymous_orders_are_throttled_per_ip_and_customers_are_not(
+    api_client, client_for, alice, order_body, monkeypatch
+):
+    monkeypatch.setattr(AnonymousOrderIPThrottle, "rate", "2/hour", raising=False)
+    for _ in range(2):
+        assert api_client.post("/api/orders/", order_body()).status_code == 201
+
+    refused = api_client.post("/api/orders/", order_body())
+    other_ip = api_client.post("/api/orders/", order_body(), REMOTE_ADDR="10.0.0.9")
+    customer = client_for(alice).post("/api/orders/", order_body())
+
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert refused.json()["code"] == "throttled"
+    assert (other_ip.status_code, customer.status_code) == (201, 201)
+
+
+def test_the_anonymous_order_limit_is_thirty_an_hour_by_default():
+    assert AnonymousOrderIPThrottle().rate == "30/hour"

@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from users.models import User
 from users.tests.factories import UserFactory
+from users.throttles import GreetingIPThrottle
 
 TODAY = date(2021, 3, 25)
 
@@ -206,3 +207,21 @@ def test_the_schema_names_the_error_statuses_of_the_greeting(api_client, method,
     schema = api_client.get("/api/schema/?format=json").json()
 
     assert statuses <= set(schema["paths"]["/hello/{username}"][method]["responses"])
+
+
+@pytest.mark.django_db
+def test_setting_greetings_is_throttled_per_ip_and_reading_them_is_not(api_client, monkeypatch):
+    monkeypatch.setattr(GreetingIPThrottle, "rate", "2/hour", raising=False)
+    for name in ["Ann", "Ben"]:
+        assert put_birthday(api_client, name, "1990-05-01").status_code == 204
+
+    refused = put_birthday(api_client, "Cid", "1990-05-01")
+
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert api_client.get("/hello/Ann").status_code == 200
+    assert not User.objects.filter(username="Cid").exists()
+
+
+def test_the_greeting_limit_is_sixty_an_hour_by_default():
+    assert GreetingIPThrottle().rate == "60/hour"
