@@ -1,6 +1,5 @@
 """The authentication endpoints: thin views over ``authentication.services``."""
 
-from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -32,6 +31,7 @@ from authentication.throttles import (
     ResetIPThrottle,
     SignupIPThrottle,
 )
+from config.api.cache_control import PrivateNoStoreMixin
 from config.api.errors import error_response
 from config.api.throttling import SlotThrottledMixin
 
@@ -54,12 +54,6 @@ class PublicMixin:
     permission_classes = [AllowAny]
 
 
-def _private(response: Response) -> Response:
-    # The own account, email included: never kept by a shared cache, nor on disk.
-    patch_cache_control(response, private=True, no_store=True)
-    return response
-
-
 def _session(user, tokens: services.TokenPair) -> dict:
     return SessionSerializer(
         {"user": user, "access": tokens.access, "refresh": tokens.refresh}
@@ -67,9 +61,10 @@ def _session(user, tokens: services.TokenPair) -> dict:
 
 
 # The account, in the manner of djoser's UserViewSet: created at signup, read and
-# changed as ``me``, its password reset by mailed code. Public except ``me``.
+# changed as ``me``, its password reset by mailed code. Public except ``me``. Its
+# answers (the own account, tokens) are never stored by a cache, as the token views'.
 @extend_schema(tags=["authentication"])
-class AccountViewSet(SlotThrottledMixin, PublicMixin, viewsets.ViewSet):
+class AccountViewSet(PrivateNoStoreMixin, SlotThrottledMixin, PublicMixin, viewsets.ViewSet):
     def get_throttles(self):
         # Sign-up is the router's create: no @action to carry its throttle.
         if self.action == "create":
@@ -110,7 +105,7 @@ class AccountViewSet(SlotThrottledMixin, PublicMixin, viewsets.ViewSet):
         throttle_classes=[CurrentPasswordThrottle],
     )
     def me(self, request: Request) -> Response:
-        return _private(Response(AccountSerializer(request.user).data))
+        return Response(AccountSerializer(request.user).data)
 
     @extend_schema(
         operation_id="auth_me_update",
@@ -139,7 +134,7 @@ class AccountViewSet(SlotThrottledMixin, PublicMixin, viewsets.ViewSet):
         user = services.account_update(
             user=request.user, data=data, current_password=current_password
         )
-        return _private(Response(AccountSerializer(user).data))
+        return Response(AccountSerializer(user).data)
 
     @extend_schema(
         operation_id="auth_password_forgot",
@@ -200,7 +195,7 @@ class AccountViewSet(SlotThrottledMixin, PublicMixin, viewsets.ViewSet):
 # The token operations are not a resource: views beside the router's routes, as in
 # djoser and NetBox.
 @extend_schema(tags=["authentication"])
-class LoginView(SlotThrottledMixin, PublicMixin, APIView):
+class LoginView(PrivateNoStoreMixin, SlotThrottledMixin, PublicMixin, APIView):
     throttle_classes = [LoginIPThrottle, LoginAccountThrottle]
 
     @extend_schema(
@@ -227,7 +222,7 @@ class LoginView(SlotThrottledMixin, PublicMixin, APIView):
 
 
 @extend_schema(tags=["authentication"])
-class RefreshView(PublicMixin, APIView):
+class RefreshView(PrivateNoStoreMixin, PublicMixin, APIView):
     @extend_schema(
         operation_id="auth_refresh",
         request=RefreshSerializer,

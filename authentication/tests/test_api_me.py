@@ -202,9 +202,11 @@ def test_other_fields_change_without_the_password_and_keep_the_sessions(
     assert mailoutbox == []
 
 
-def test_the_own_account_is_never_stored_by_a_cache(client_for, alice):
+def test_the_own_account_and_tokens_are_never_stored_by_a_cache(client_for, alice, api_client):
     read = client_for(alice).get("/api/auth/me")
     change = client_for(alice).patch("/api/auth/me", {"first_name": "Alicia"})
+    login = api_client.post("/api/auth/login", {"login": "alice", "password": DEFAULT_PASSWORD})
+    refresh = api_client.post("/api/auth/refresh", {"refresh": login.json()["refresh"]})
 
-    assert read["Cache-Control"] == "private, no-store"
-    assert change["Cache-Control"] == "private, no-store"
+    for response in (read, change, login, refresh):
+        assert response["Cache-Control"] == "private, no-store"
