@@ -34,8 +34,8 @@ class LimitUnavailable(ApplicationError):
 
 
 class SlotThrottle(SimpleRateThrottle):
-    """A counter per fixed window of the rate's period: at most ``num_requests``
-    slots taken in it. ``failure`` (an exception type) makes it count only the
+    """A counter per window (the rate's period from the window's first slot): at
+    most ``num_requests`` slots taken in it. ``failure`` (an exception type) makes it count only the
     requests that fail with it: the others give their slot back."""
 
     failure: type[Exception] | None = None
