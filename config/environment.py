@@ -5,6 +5,7 @@ never silently fall back to a default (``DJANGO_DEBUG=ture`` is an error, not Fa
 """
 
 import os
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -43,6 +44,19 @@ def env_str(name: str, default: str = "") -> str:
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_networks(name: str, default: str) -> list[IPv4Network | IPv6Network]:
+    """Comma-separated addresses or networks (``10.0.0.0/8``)."""
+    networks = []
+    for item in env_list(name, default):
+        try:
+            networks.append(ip_network(item, strict=False))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not an IP address or network (10.0.0.0/8)."
+            ) from None
+    return networks
 
 
 def database_from_url(url: str) -> dict:

@@ -16,6 +16,7 @@ from config.environment import (
     env_bool,
     env_int,
     env_list,
+    env_networks,
     env_str,
     redis_database_url,
 )
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_prometheus",
     "config",
     # The project's apps, in dependency order: `seed` runs their seeders in this order.
     "users",
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the latency it measures covers every other middleware.
+    "config.metrics.RequestMetricsMiddleware",
     "config.request_logging.RequestLoggingMiddleware",
     # Before anything that can answer on its own, so a preflight gets its headers.
     "corsheaders.middleware.CorsMiddleware",
@@ -116,6 +120,11 @@ for database in DATABASES.values():
         # for it. A deferred one that reads first (the daily post limit) fails at once
         # with "database is locked" when another request writes: a 500.
         database["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    # django-prometheus' wrappers of the same backends count queries per alias, so a
+    # dashboard shows how much of the reading the replicas take.
+    database["ENGINE"] = database["ENGINE"].replace(
+        "django.db.backends.", "django_prometheus.db.backends."
+    )
 
 DATABASE_ROUTERS = ["config.database_router.PrimaryReplicaRouter"]
 # After a client writes, its reads go to the primary for this long: longer than the
@@ -123,6 +132,9 @@ DATABASE_ROUTERS = ["config.database_router.PrimaryReplicaRouter"]
 DATABASE_PIN_SECONDS = env_int("DATABASE_PIN_SECONDS", 10)
 # A replica that refused a connection is left alone for this long.
 DATABASE_REPLICA_RETRY_SECONDS = env_int("DATABASE_REPLICA_RETRY_SECONDS", 30)
+
+# /metrics answers these addresses or networks only (the scraper's), 404 to others.
+METRICS_ALLOWED_IPS = env_networks("METRICS_ALLOWED_IPS", "127.0.0.0/8,::1")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "users.User"
@@ -147,7 +159,8 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # django-redis, counting hits and misses (django-prometheus).
+            "BACKEND": "django_prometheus.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 "SOCKET_CONNECT_TIMEOUT": 0.5,
@@ -158,7 +171,7 @@ if REDIS_URL:
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "config.metrics.LocMemCache"}}
 # Throttle counters in a store of their own, which the URL-keyed menu entries can never
 # evict: another Redis database (or THROTTLE_REDIS_URL; its server must not evict keys),
 # or an in-process cache of their own. An outage is raised, not swallowed: login and
