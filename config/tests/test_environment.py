@@ -6,7 +6,13 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.environment import database_from_url, env_bool, env_list, redis_database_url
+from config.environment import (
+    database_from_url,
+    env_bool,
+    env_list,
+    env_networks,
+    redis_database_url,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PRODUCTION_ENVIRONMENT = {
@@ -47,6 +53,18 @@ def test_booleans_are_read_strictly(monkeypatch, raw, expected):
 def test_replica_urls_are_a_comma_separated_list(monkeypatch):
     monkeypatch.setenv("DATABASE_REPLICA_URLS", " postgres://a/x ,, postgres://b/x ")
     assert env_list("DATABASE_REPLICA_URLS") == ["postgres://a/x", "postgres://b/x"]
+
+
+def test_metrics_networks_are_addresses_or_networks(monkeypatch):
+    monkeypatch.setenv("METRICS_ALLOWED_IPS", "10.0.0.0/8, 192.168.1.7,::1")
+    assert [str(network) for network in env_networks("METRICS_ALLOWED_IPS", "")] == [
+        "10.0.0.0/8",
+        "192.168.1.7/32",
+        "::1/128",
+    ]
+    monkeypatch.setenv("METRICS_ALLOWED_IPS", "10.0.0.0/8,localhost")
+    with pytest.raises(ImproperlyConfigured, match="'localhost' is not an IP address"):
+        env_networks("METRICS_ALLOWED_IPS", "")
 
 
 def test_a_postgres_url_becomes_a_database_entry():
