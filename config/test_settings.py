@@ -19,4 +19,9 @@ from config.settings import *  # noqa: F403
 # Hashing passwords slowly is a production feature, not something tests measure.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# The manifest of hashed names exists only after collectstatic (the image build).
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 MEDIA_ROOT = BASE_DIR / ".pytest_cache" / "media"  # noqa: F405
