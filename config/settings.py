@@ -334,11 +334,18 @@ if LOG_FORMAT not in {"console", "json"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "config.request_logging.RequestIdFilter"}},
     "formatters": {
-        "console": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "console": {"()": "config.request_logging.ConsoleFormatter"},
         "json": {"()": "config.request_logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Our request log replaces Django's own per-request lines.
