@@ -20,9 +20,13 @@ run: install
 	$(DEV_ENV) $(BIN)/python manage.py seed
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
-# Full setup: a throwaway PostgreSQL primary, its streaming replica and Redis.
+# Full setup: a throwaway PostgreSQL primary, its streaming replica and Redis. Then the
+# router and concurrency tests once more with the primary behind PgBouncer in
+# transaction mode (--reuse-db: the second run keeps the test database of the first).
+PGBOUNCER_TESTS := config/tests/test_router.py config/tests/test_pooling.py $(wildcard */tests/test_concurrency.py)
 test: install lint
-	scripts/services.sh run $(BIN)/pytest $(PYTEST_ARGS)
+	scripts/services.sh run sh -c '$(BIN)/pytest --reuse-db $(PYTEST_ARGS) && \
+	  DATABASE_URL="$$PGBOUNCER_URL" DATABASE_PGBOUNCER=True $(BIN)/pytest --reuse-db -q $(PGBOUNCER_TESTS)'
 
 lint: install
 	$(BIN)/ruff check .

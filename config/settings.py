@@ -108,9 +108,28 @@ for index, replica_url in enumerate(env_list("DATABASE_REPLICA_URLS")):
         # Replicas hold the primary's data: tests and migrations never create them.
         "TEST": {"MIRROR": "default"},
     }
+# Connection pooling (README, "Connection pooling"): Django's psycopg pool in each
+# process, or PgBouncer in transaction mode in front of PostgreSQL, or both.
+DATABASE_POOL = env_bool("DATABASE_POOL", default=False)
+DATABASE_PGBOUNCER = env_bool("DATABASE_PGBOUNCER", default=False)
 for database in DATABASES.values():
     if database["ENGINE"] == "django.db.backends.postgresql":
-        database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+        if DATABASE_POOL:
+            # The pool keeps the connections; Django refuses CONN_MAX_AGE with it.
+            database["CONN_MAX_AGE"] = 0
+            database["OPTIONS"]["pool"] = {
+                "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
+                "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
+                # Waiting for a connection, or for a server to answer: a replica that
+                # is down must be given up quickly (the router then reads elsewhere).
+                "timeout": env_int("DATABASE_POOL_TIMEOUT", 5),
+            }
+        else:
+            database["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60)
+        if DATABASE_PGBOUNCER:
+            # Transaction pooling gives each transaction whichever server connection is
+            # free: a cursor kept open across transactions (.iterator()) would be lost.
+            database["DISABLE_SERVER_SIDE_CURSORS"] = True
         # A persistent connection to a server that went away is noticed at the
         # start of the next request instead of failing its first query.
         database["CONN_HEALTH_CHECKS"] = True

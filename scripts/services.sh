@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Throwaway real services on loopback for the test suite: a PostgreSQL primary,
-# a streaming replica of it, and Redis. Nothing is persistent or secured (trust
+# a streaming replica of it, Redis, and PgBouncer (transaction pooling) in front of
+# the primary. Nothing is persistent or secured (trust
 # auth, fsync off): the whole state lives in one temp dir that `run` deletes.
 #
 #   services.sh run CMD [ARGS...]        start everything, run CMD with
 #                                        DATABASE_URL, DATABASE_REPLICA_URLS, REDIS_URL,
+#                                        PGBOUNCER_URL (the primary through PgBouncer),
 #                                        TEST_SERVICES_STATE, TEST_SERVICES_SCRIPT set,
 #                                        always tear down, exit with CMD's status
 #   services.sh stop|start primary|replica|redis   (needs $TEST_SERVICES_STATE)
@@ -73,6 +75,37 @@ redis_start() {
   wait_until "$STATE/redis.log" "redis to answer PING" redis_ping
   log "redis on 127.0.0.1:$REDIS_PORT"
 }
+PGBOUNCER=${PGBOUNCER:-/usr/sbin/pgbouncer}
+pgbouncer_start() {
+  # Any database name is passed through to the primary; trust auth, like the servers.
+  printf '"app" ""\n"postgres" ""\n' >"$STATE/pgbouncer.users"
+  cat >"$STATE/pgbouncer.ini" <<EOF
+[databases]
+* = host=127.0.0.1 port=$PRIMARY_PORT
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $PGBOUNCER_PORT
+unix_socket_dir =
+auth_type = trust
+auth_file = $STATE/pgbouncer.users
+pool_mode = transaction
+max_client_conn = 500
+default_pool_size = 40
+logfile = $STATE/pgbouncer.log
+pidfile = $STATE/pgbouncer.pid
+EOF
+  as_pg "$PGBOUNCER" -d -q "$STATE/pgbouncer.ini" || fail "$STATE/pgbouncer.log" "pgbouncer did not start"
+  wait_until "$STATE/pgbouncer.log" "pgbouncer to accept connections" \
+    "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PGBOUNCER_PORT" -U app -d app
+  log "pgbouncer (transaction pooling) on 127.0.0.1:$PGBOUNCER_PORT"
+}
+pgbouncer_stop() {
+  local pid; pid=$(cat "$STATE/pgbouncer.pid" 2>/dev/null) || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  wait_until "$STATE/pgbouncer.log" "pgbouncer (pid $pid) to exit" gone "$pid"
+  log "pgbouncer stopped"
+}
+
 redis_stop() {
   local pid; pid=$(cat "$STATE/redis.pid" 2>/dev/null) || return 0
   kill -TERM "$pid" 2>/dev/null || true   # no persistence configured, so TERM exits at once
@@ -91,17 +124,22 @@ setup() {
   command -v redis-server >/dev/null || { log "installing redis-server";
     { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=300 redis-server; } >&2
     command -v redis-server >/dev/null || die "redis-server is not available"; }
-  # Let the kernel pick free ports (all three bound at once so they differ); concurrent
+  [ -x "$PGBOUNCER" ] || { log "installing pgbouncer";
+    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=300 pgbouncer; } >&2
+    [ -x "$PGBOUNCER" ] || die "pgbouncer is not available"; }
+  # Let the kernel pick free ports (all bound at once so they differ); concurrent
   # runs on one machine therefore do not collide. The system python starts fastest.
-  read -r PRIMARY_PORT REPLICA_PORT REDIS_PORT <<<"$("$(command -v /usr/bin/python3 || command -v python3)" -c 'import socket
-ss = [socket.socket() for _ in range(3)]
+  read -r PRIMARY_PORT REPLICA_PORT REDIS_PORT PGBOUNCER_PORT <<<"$("$(command -v /usr/bin/python3 || command -v python3)" -c 'import socket
+ss = [socket.socket() for _ in range(4)]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in ss])')"
-  printf 'PRIMARY_PORT=%s\nREPLICA_PORT=%s\nREDIS_PORT=%s\n' "$PRIMARY_PORT" "$REPLICA_PORT" "$REDIS_PORT" >"$STATE/env"
+  printf 'PRIMARY_PORT=%s\nREPLICA_PORT=%s\nREDIS_PORT=%s\nPGBOUNCER_PORT=%s\n' \
+    "$PRIMARY_PORT" "$REPLICA_PORT" "$REDIS_PORT" "$PGBOUNCER_PORT" >"$STATE/env"
   printf 'export %s=%q\n' >>"$STATE/env" \
     DATABASE_URL "postgres://app@127.0.0.1:$PRIMARY_PORT/app" \
     DATABASE_REPLICA_URLS "postgres://app@127.0.0.1:$REPLICA_PORT/app" \
-    REDIS_URL "redis://127.0.0.1:$REDIS_PORT/0" TEST_SERVICES_STATE "$STATE" TEST_SERVICES_SCRIPT "$SCRIPT"
+    REDIS_URL "redis://127.0.0.1:$REDIS_PORT/0" PGBOUNCER_URL "postgres://app@127.0.0.1:$PGBOUNCER_PORT/app" \
+    TEST_SERVICES_STATE "$STATE" TEST_SERVICES_SCRIPT "$SCRIPT"
 
   # --no-sync and the fsync/full_page_writes settings: speed over durability, data is throwaway.
   as_pg "$PG_BIN/initdb" -D "$STATE/primary" --auth=trust -U postgres -E UTF8 --locale=C.UTF-8 \
@@ -133,6 +171,7 @@ EOF
   printf 'port = %s\nhot_standby = on\nhot_standby_feedback = on\n' "$REPLICA_PORT" >>"$STATE/replica/postgresql.conf"
   pg_start replica
   redis_start
+  pgbouncer_start
 }
 
 teardown() {
@@ -145,6 +184,7 @@ teardown() {
       pid=$(head -n1 "$STATE/$n/postmaster.pid" 2>/dev/null) && kill -KILL "$pid" 2>/dev/null
     done
     ( redis_stop ) 2>/dev/null
+    ( pgbouncer_stop ) 2>/dev/null
   fi
   rm -rf "$STATE" && log "stopped all, removed $STATE"
 }

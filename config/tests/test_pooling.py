@@ -1,0 +1,59 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+pytestmark = pytest.mark.services
+
+
+BEHIND_PGBOUNCER = os.environ.get("DATABASE_PGBOUNCER") == "True"
+
+
+@pytest.mark.skipif(not BEHIND_PGBOUNCER, reason="only in make test's run through PgBouncer")
+@pytest.mark.django_db(transaction=True)
+def test_behind_pgbouncer_no_cursor_outlives_its_transaction():
+    assert connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] is True
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW transaction_isolation")  # answered by PostgreSQL through it
+        assert cursor.fetchone() == ("read committed",)
+
+
+@pytest.mark.skipif(BEHIND_PGBOUNCER, reason="once is enough: in the main run")
+def test_the_psycopg_pool_serves_every_alias_when_asked():
+    """DATABASE_POOL=true: a Django process gets its connections from psycopg's pool."""
+    script = (
+        "import django; django.setup()\n"
+        "from django.db import connections\n"
+        "for alias in connections:\n"
+        "    with connections[alias].cursor() as cursor:\n"
+        "        cursor.execute('SELECT 1')\n"
+        "    connections[alias].close()\n"
+        "    pool = connections[alias].pool\n"
+        "    print(alias, type(pool).__name__, pool.get_stats()['pool_available'] >= 1)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_DIR,
+        env={
+            "PATH": os.environ["PATH"],
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DJANGO_SECRET_KEY": "pool-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+            "DATABASE_URL": os.environ["DATABASE_URL"],
+            "DATABASE_REPLICA_URLS": os.environ["DATABASE_REPLICA_URLS"],
+            "DATABASE_POOL": "true",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == [
+        "default ConnectionPool True",
+        "replica_0 ConnectionPool True",
+    ]
