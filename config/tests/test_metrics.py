@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import resolve
 from prometheus_client.parser import text_string_to_metric_families
 
 from config import database_router
@@ -62,7 +63,7 @@ def test_metrics_are_served_to_a_configured_network_only(api_client, settings):
 
 
 def test_responses_are_counted_by_status_view_and_method_and_timed(api_client, db):
-    labels = {"view": "hello", "method": "GET"}
+    labels = {"view": resolve("/hello/nobody").view_name, "method": "GET"}
     before = scrape(api_client)
 
     api_client.get("/hello/nobody")
