@@ -2,8 +2,10 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -15,12 +17,19 @@ BEHIND_PGBOUNCER = os.environ.get("DATABASE_PGBOUNCER") == "True"
 
 
 @pytest.mark.skipif(not BEHIND_PGBOUNCER, reason="only in make test's run through PgBouncer")
-@pytest.mark.django_db(transaction=True)
-def test_behind_pgbouncer_no_cursor_outlives_its_transaction():
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_behind_pgbouncer_a_queryset_is_iterated_without_a_server_side_cursor():
+    pgbouncer_port = urlsplit(os.environ["PGBOUNCER_URL"]).port
+    assert connection.settings_dict["PORT"] == str(pgbouncer_port)
     assert connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] is True
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW transaction_isolation")  # answered by PostgreSQL through it
-        assert cursor.fetchone() == ("read committed",)
+    Group.objects.bulk_create(Group(name=f"group {index}") for index in range(3))
+
+    # On the primary, through PgBouncer, outside a transaction: a server-side cursor
+    # would have to outlive the statement's own transaction.
+    groups = Group.objects.using("default").order_by("name").iterator(chunk_size=1)
+    names = [group.name for group in groups]
+
+    assert names == ["group 0", "group 1", "group 2"]
 
 
 @pytest.mark.skipif(BEHIND_PGBOUNCER, reason="once is enough: in the main run")
