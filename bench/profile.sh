@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CPU ms and Python calls per request through the WSGI handler (bench/profile.py), on
+# CPU ms and Python calls per request through the WSGI handler (bench/cpu_profile.py), on
 # throwaway services (scripts/services.sh) seeded with a small data set.
 #
 #   bench/profile.sh                         every endpoint, 500 requests each
@@ -21,5 +21,5 @@ $BIN/python manage.py seed >/dev/null
 $BIN/python manage.py seed_scale --users "${USERS:-1000}" --posts "${POSTS:-10000}" --random-seed 1 >/dev/null
 $BIN/python bench/prepare.py >"$TEST_SERVICES_STATE/targets.json"
 "$TEST_SERVICES_SCRIPT" wait-replica
-$BIN/python bench/profile.py --targets "$TEST_SERVICES_STATE/targets.json" \
+$BIN/python bench/cpu_profile.py --targets "$TEST_SERVICES_STATE/targets.json" \
   --requests "${REQUESTS:-500}" "$@"

@@ -7,7 +7,7 @@ code. Each endpoint of ``bench/prepare.py`` is requested ``--requests`` times th
 handling included): once timed by ``time.process_time``, once under cProfile.
 
     bench/profile.sh                      (seeds throwaway services, then runs this)
-    python bench/profile.py --targets targets.json --requests 500 --top 15 --only hello
+    python bench/cpu_profile.py --targets targets.json --requests 500 --top 15 --only hello
 """
 
 import argparse
