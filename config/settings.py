@@ -107,6 +107,9 @@ for index, replica_url in enumerate(env_list("DATABASE_REPLICA_URLS")):
         **database_from_url(replica_url),
         # Replicas hold the primary's data: tests and migrations never create them.
         "TEST": {"MIRROR": "default"},
+        # The router checks a replica's kept-alive connection without a query
+        # (config/database_router.py): no SELECT 1 before every request's reads.
+        "CONN_HEALTH_CHECKS": False,
     }
 # Connection pooling (README, "Connection pooling"): Django's psycopg pool in each
 # process, or PgBouncer in transaction mode in front of PostgreSQL, or both.
@@ -132,7 +135,7 @@ for database in DATABASES.values():
             database["DISABLE_SERVER_SIDE_CURSORS"] = True
         # A persistent connection to a server that went away is noticed at the
         # start of the next request instead of failing its first query.
-        database["CONN_HEALTH_CHECKS"] = True
+        database.setdefault("CONN_HEALTH_CHECKS", True)
         database["OPTIONS"].setdefault("connect_timeout", 2)
     elif database["ENGINE"] == "django.db.backends.sqlite3":
         # Embedded setup: a transaction takes SQLite's write lock when it begins and waits

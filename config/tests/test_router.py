@@ -3,8 +3,11 @@
 
 import os
 import subprocess
+from collections import Counter
 
+import psycopg
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -42,6 +45,21 @@ def replica_in_step():
 def lagging_replica():
     """The replica applies what the primary writes only 30 seconds later."""
     services("lag", "30")
+
+
+@pytest.fixture
+def statements_sent(monkeypatch) -> Counter:
+    """Every statement psycopg sends, by the port of its server: Django's queries and
+    the pings that bypass Django's cursors (``is_usable()``) alike."""
+    sent = Counter()
+    execute = psycopg.Cursor.execute
+
+    def counted(cursor, *args, **kwargs):
+        sent[cursor.connection.info.port] += 1
+        return execute(cursor, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", counted)
+    return sent
 
 
 def group_read_by(client: APIClient, name: str) -> tuple[int, str]:
@@ -103,6 +121,20 @@ def test_every_read_succeeds_when_the_replica_process_is_stopped():
     checks = ready.json()["checks"]
     assert checks["primary"]["status"] == "up"
     assert checks[REPLICA]["status"] == "down"
+
+
+def test_a_read_on_a_kept_alive_replica_connection_sends_only_its_own_query(statements_sent):
+    Group.objects.create(name="kept")
+    services("wait-replica")
+    client = APIClient()
+    assert group_read_by(client, "kept") == (200, REPLICA)  # connects
+    statements_sent.clear()
+
+    assert group_read_by(client, "kept") == (200, REPLICA)
+
+    # The view's one query, on the replica: no health-check ping of the router or of
+    # CONN_HEALTH_CHECKS, and nothing on the primary.
+    assert statements_sent == {int(settings.DATABASES[REPLICA]["PORT"]): 1}
 
 
 def test_a_replica_back_up_serves_reads_again_after_the_retry_delay():
