@@ -70,11 +70,14 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.database_router.PrimaryPinMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Sessions, session login and messages serve the admin and the docs pages only:
+    # API clients send bearer tokens (config/browser_middleware.py). CSRF stays whole:
+    # API views are exempt from it, which costs the API next to nothing.
+    "config.browser_middleware.BrowserSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "config.browser_middleware.BrowserAuthenticationMiddleware",
+    "config.browser_middleware.BrowserMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last: turns a locked-out admin login into its 429 page.
     "axes.middleware.AxesMiddleware",
@@ -281,10 +284,8 @@ CORS_ALLOW_HEADERS = (*default_headers, "idempotency-key")
 CORS_EXPOSE_HEADERS = ["Retry-After", "X-Request-ID"]
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "authentication.jwt_authentication.JWTAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
-    ],
+    # Bearer tokens only: the API loads no session (config/browser_middleware.py).
+    "DEFAULT_AUTHENTICATION_CLASSES": ["authentication.jwt_authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [
