@@ -70,6 +70,19 @@ def settled_statements(ports: list[int]) -> int:
         count = latest
 
 
+def workers_cpu_seconds(master_pid: int) -> float:
+    """User + system CPU time of a gunicorn master's workers (its child processes)."""
+    total = 0
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def wrk(url: str, endpoint: dict, *, duration: float, threads: int, connections: int) -> dict:
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration:.0f}s", "--timeout", "10s"]
     command += ["-s", str(HERE / "report.lua")]
@@ -102,6 +115,8 @@ def main() -> None:
     parser.add_argument("--floor", required=True)
     parser.add_argument("--out", required=True)
     parser.add_argument("--pg", type=int, action="append", required=True)
+    parser.add_argument("--app-pid", type=int, required=True)
+    parser.add_argument("--floor-pid", type=int, required=True)
     args = parser.parse_args()
     rounds = int(os.environ.get("ROUNDS", 3))
     options = {
@@ -115,6 +130,7 @@ def main() -> None:
     print(f"readers: {targets['readers']}; rows: {targets['counts']}", flush=True)
 
     servers = {"app": args.app, "floor": args.floor}
+    masters = {"app": args.app_pid, "floor": args.floor_pid}
     for endpoint in endpoints:
         answers = {server: fetch(base, endpoint) for server, base in servers.items()}
         (app_status, app_body), (floor_status, floor_body) = answers.values()
@@ -144,20 +160,26 @@ def main() -> None:
         for endpoint in endpoints:
             for server, base in servers.items():
                 settled_statements(args.pg)
+                cpu = workers_cpu_seconds(masters[server])
                 run = wrk(base, endpoint, **options)
+                # The CPU the workers spent serving, per request: unlike latency, hardly
+                # changed by whatever else runs on the machine. Read as wrk stops, before
+                # the workers serve the requests it left in flight.
+                cpu = workers_cpu_seconds(masters[server]) - cpu
+                run["cpu_ms"] = cpu * 1000 / max(run["requests"], 1)
                 runs[endpoint["name"], server].append(run)
                 print(
                     f"round {round_number} {endpoint['name']:<16} {server:<5} "
                     f"{run['rps']:8.0f} req/s "
                     f"p50 {run['p50_ms']:6.1f} ms p99 {run['p99_ms']:6.1f} ms "
-                    f"errors {run['errors']}",
+                    f"errors {run['errors']} CPU {run['cpu_ms']:.2f} ms/req",
                     flush=True,
                 )
 
     def medians(server_runs: list[dict]) -> dict:
         return {
             key: statistics.median(run[key] for run in server_runs)
-            for key in ("rps", "p50_ms", "p99_ms")
+            for key in ("rps", "p50_ms", "p99_ms", "cpu_ms")
         } | {"errors": sum(run["errors"] for run in server_runs)}
 
     Path(args.out).write_text(

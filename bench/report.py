@@ -49,17 +49,20 @@ def table(result: dict) -> list[str]:
         "",
         "Readers: " + "; ".join(f"{role}: {who}" for role, who in result["readers"].items()) + ".",
         "",
-        "| endpoint | req/s | p50 ms | p99 ms | p99/p50 | errors | queries/req "
-        "| floor req/s | floor p50 ms | floor queries/req | ratio to floor | same body |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|",
+        "| endpoint | req/s | p50 ms | p99 ms | p99/p50 | errors | queries/req | CPU ms/req "
+        "| floor req/s | floor p50 ms | floor queries/req | floor CPU ms/req "
+        "| ratio to floor | CPU ratio | same body |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|:-:|",
     ]
     for e in result["endpoints"]:
         app, floor = e["app"], e["floor"]
         lines.append(
             f"| {e['name']} | {app['rps']:.0f} | {ms(app['p50_ms'])} | {ms(app['p99_ms'])} "
             f"| {app['p99_ms'] / max(app['p50_ms'], 0.001):.1f} | {app['errors']} "
-            f"| {app['queries']:.2f} | {floor['rps']:.0f} | {ms(floor['p50_ms'])} "
-            f"| {floor['queries']:.2f} | {app['rps'] / max(floor['rps'], 0.001):.2f} "
+            f"| {app['queries']:.2f} | {app['cpu_ms']:.2f} | {floor['rps']:.0f} "
+            f"| {ms(floor['p50_ms'])} | {floor['queries']:.2f} | {floor['cpu_ms']:.2f} "
+            f"| {app['rps'] / max(floor['rps'], 0.001):.2f} "
+            f"| {floor['cpu_ms'] / max(app['cpu_ms'], 0.001):.2f} "
             f"| {'yes' if e['same_body'] else 'NO'} |"
         )
     return [*lines, ""]
@@ -140,6 +143,9 @@ def main() -> None:
         "interleaved rounds (product, floor, product, floor, ...), medians",
         "- Queries/req: statements counted by pg_stat_statements on the primary and the "
         "replica over 20 requests sent one at a time after the warm-up",
+        "- CPU ms/req: user + system CPU time of the gunicorn workers over the wrk run, per "
+        "request served (CPU ratio: the floor's over the product's; on a machine shared "
+        "with other work it is steadier than req/s)",
         "",
         "![latency by endpoint and size](latency.png)",
         "",

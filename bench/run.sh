@@ -184,7 +184,7 @@ EOF
   $BIN/python bench/load.py --name "$name" --users "$users" --posts "$posts" \
     --targets "$WORK/targets-$name.json" --app "http://127.0.0.1:$app_port" \
     --floor "http://127.0.0.1:$floor_port" --out "$WORK/results-$name.json" \
-    --pg "$primary_port" --pg "$replica_port" \
+    --pg "$primary_port" --pg "$replica_port" --app-pid "${PIDS[0]}" --floor-pid "${PIDS[1]}" \
     || { tail -n 30 "$WORK/app-$name.log" "$WORK/floor-$name.log"; exit 1; }
   if [ -n "${EXPLAIN:-}" ]; then
     log "$name: EXPLAIN ANALYZE of the list queries, page 1 and page 50"
