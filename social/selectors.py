@@ -27,14 +27,31 @@ def follow_exists(*, follower: User, followee: User) -> bool:
     return Follow.objects.filter(follower=follower, followee=followee).exists()
 
 
+# What a list or a post shows of a user (``user_summary_data``): no password hash, no
+# email, none of the other columns crosses the wire or becomes a model field.
+SUMMARY_COLUMNS = ("username", "first_name", "last_name", "user_type")
+
+
+def _summary_of(relation: str) -> tuple[str, ...]:
+    return (relation, *(f"{relation}__{column}" for column in SUMMARY_COLUMNS))
+
+
 def follower_list(*, user: User) -> QuerySet[Follow]:
     """Who follows ``user``; the pagination orders by the newest follow first."""
-    return Follow.objects.filter(followee=user).select_related("follower")
+    return (
+        Follow.objects.filter(followee=user)
+        .select_related("follower")
+        .only("created_at", *_summary_of("follower"))
+    )
 
 
 def following_list(*, user: User) -> QuerySet[Follow]:
     """Whom ``user`` follows; the pagination orders by the newest follow first."""
-    return Follow.objects.filter(follower=user).select_related("followee")
+    return (
+        Follow.objects.filter(follower=user)
+        .select_related("followee")
+        .only("created_at", *_summary_of("followee"))
+    )
 
 
 def post_visible_queryset() -> QuerySet[Post]:
@@ -43,8 +60,22 @@ def post_visible_queryset() -> QuerySet[Post]:
     return Post.objects.filter(hidden=False).exclude(kind=Post.Kind.REPOST, original__hidden=True)
 
 
+# The columns of a post that ``post_data`` shows (and the feed's cursors read).
+POST_COLUMNS = ("kind", "content", "created_at", "repost_count", "quote_count")
+
+
 def post_feed_queryset() -> QuerySet[Post]:
-    return post_visible_queryset().select_related("author", "original", "original__author")
+    return (
+        post_visible_queryset()
+        .select_related("author", "original", "original__author")
+        .only(
+            *POST_COLUMNS,
+            *_summary_of("author"),
+            "original",
+            *(f"original__{column}" for column in (*POST_COLUMNS, "hidden", "original")),
+            *_summary_of("original__author"),
+        )
+    )
 
 
 def post_get(*, post_id: int) -> Post | None:

@@ -1,6 +1,6 @@
 """Shapes of the social API: profiles, follow lists, posts and the feed's filters."""
 
-from datetime import UTC
+from datetime import UTC, datetime
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -90,6 +90,46 @@ class PostSerializer(EmbeddedPostSerializer):
         if post.original is None or post.original.hidden:
             return None
         return EmbeddedPostSerializer(post.original).data
+
+
+# The hottest read shapes, written out: the same JSON as the serializers above (which
+# document it in the schema; social/tests/test_serializers.py holds them equal) at a
+# fraction of the cost. DRF builds and runs a field object per value, and a nested
+# serializer per embedded post: 40% of a feed page's CPU time.
+
+
+def _timestamp(value: datetime) -> str:
+    """As DRF's DateTimeField writes it: ISO 8601 in UTC, with ``Z``."""
+    text = value.astimezone(UTC).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def user_summary_data(user: User) -> dict:
+    """``UserSummarySerializer(user).data``."""
+    return {"username": user.username, "name": user.name, "user_type": user.user_type}
+
+
+def _post_fields(post: Post) -> dict:
+    return {
+        "id": post.id,
+        "author": user_summary_data(post.author),
+        "kind": post.kind,
+        "content": post.content,
+        "created_at": _timestamp(post.created_at),
+        "repost_count": post.repost_count,
+        "quote_count": post.quote_count,
+    }
+
+
+def post_data(post: Post) -> dict:
+    """``PostSerializer(post).data``, for a post read with its original and authors."""
+    original = post.original
+    if original is None or original.hidden:
+        return {**_post_fields(post), "original": None}
+    return {
+        **_post_fields(post),
+        "original": {**_post_fields(original), "original_id": original.original_id},
+    }
 
 
 class PostCreateSerializer(serializers.Serializer):

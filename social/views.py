@@ -25,6 +25,8 @@ from social.serializers import (
     PostSerializer,
     ProfileSerializer,
     UserSummarySerializer,
+    post_data,
+    user_summary_data,
 )
 from users.models import User
 from users.selectors import user_get_by_username, user_get_for_field
@@ -133,8 +135,9 @@ class ProfileViewSet(viewsets.GenericViewSet):
         """A page of ``follows_of(user=...)``, showing the ``party`` of each follow."""
         user = user_get_by_username(username=username)
         page = self.paginate_queryset(follows_of(user=user))
-        users = [getattr(follow, party) for follow in page]
-        return self.get_paginated_response(UserSummarySerializer(users, many=True).data)
+        return self.get_paginated_response(
+            [user_summary_data(getattr(follow, party)) for follow in page]
+        )
 
 
 @extend_schema(tags=["social"])
@@ -181,7 +184,7 @@ class PostViewSet(viewsets.GenericViewSet):
             q=values.get("q", "").strip() or None,
         )
         page = self.paginate_queryset(selectors.feed_list(viewer=request.user, filters=filters))
-        return self.get_paginated_response(PostSerializer(page, many=True).data)
+        return self.get_paginated_response([post_data(post) for post in page])
 
     @extend_schema(
         request=PostCreateSerializer,
@@ -211,7 +214,7 @@ class PostViewSet(viewsets.GenericViewSet):
         else:
             post = services.post_create(author=request.user, content=values["content"])
         created = selectors.post_get(post_id=post.pk)
-        return Response(PostSerializer(created).data, status=status.HTTP_201_CREATED)
+        return Response(post_data(created), status=status.HTTP_201_CREATED)
 
     @extend_schema(
         responses={200: PostSerializer, 404: error_response("Unknown, or hidden by staff.")}
@@ -221,4 +224,4 @@ class PostViewSet(viewsets.GenericViewSet):
         post = selectors.post_get(post_id=id)
         if post is None:
             raise NotFound("No post with this id.")
-        return Response(PostSerializer(post).data)
+        return Response(post_data(post))
