@@ -201,3 +201,14 @@ def test_a_post_sent_as_form_data_is_a_415(client_for, alice):
     assert response.status_code == 415
     assert response.json()["code"] == "unsupported_media_type"
     assert not alice.posts.exists()
+
+
+@pytest.mark.django_db
+def test_one_post_with_its_original_costs_one_query(
+    api_client, alice, bob, django_assert_num_queries
+):
+    original = post_create(author=alice, content="first")
+    quote = post_quote(author=bob, original_id=original.pk, content="about it")
+
+    with django_assert_num_queries(1):
+        assert api_client.get(f"/api/posts/{quote.pk}/").json()["original"]["id"] == original.pk

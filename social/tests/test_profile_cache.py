@@ -86,3 +86,16 @@ def test_a_deleted_account_has_no_profile_at_once(
         alice.delete()
 
     assert api_client.get("/api/users/alice/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_profile_not_cached_yet_costs_one_query_and_a_caller_two_more(
+    api_client, client_for, alice, bob, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        assert api_client.get("/api/users/alice/").status_code == 200
+    cache.clear()
+    bob_client = client_for(bob)
+    # the caller's account (the bearer token), the account, whether the caller follows it
+    with django_assert_num_queries(3):
+        assert bob_client.get("/api/users/alice/").status_code == 200

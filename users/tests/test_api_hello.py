@@ -225,3 +225,11 @@ def test_setting_greetings_is_throttled_per_ip_and_reading_them_is_not(api_clien
 
 def test_the_greeting_limit_is_sixty_an_hour_by_default():
     assert GreetingIPThrottle().rate == "60/hour"
+
+
+@pytest.mark.django_db
+def test_a_greeting_costs_one_query(api_client, django_assert_num_queries):
+    UserFactory(username="Zoe", date_of_birth=date(1990, 5, 1))
+
+    with django_assert_num_queries(1):
+        assert api_client.get("/hello/zoe").status_code == 200
