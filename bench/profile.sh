@@ -14,7 +14,8 @@ BIN=.venv/bin
 export DJANGO_SETTINGS_MODULE=config.settings DJANGO_DEBUG=False
 export DJANGO_SECRET_KEY="profile-only-$(head -c 24 /dev/urandom | base64)"
 export DJANGO_SECURE_SSL_REDIRECT=False DJANGO_ALLOWED_HOSTS=127.0.0.1
-export DJANGO_MEDIA_ROOT="$TEST_SERVICES_STATE/media" LOG_LEVEL=WARNING
+# The request log is off unless LOG_LEVEL=INFO is given (its lines go to stderr).
+export DJANGO_MEDIA_ROOT="$TEST_SERVICES_STATE/media" LOG_LEVEL=${LOG_LEVEL:-WARNING}
 export PYTHONWARNINGS="ignore:No directory at"
 $BIN/python manage.py migrate --noinput -v0
 $BIN/python manage.py seed >/dev/null
