@@ -21,4 +21,5 @@ USER app
 EXPOSE 8000
 HEALTHCHECK --interval=10s --timeout=3s CMD python -c \
     "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/health/live')"
+# Sync workers, 2 x CPUs + 1 of them: config/gunicorn.conf.py says why (measured).
 CMD ["gunicorn", "--config", "config/gunicorn.conf.py", "config.wsgi:application"]

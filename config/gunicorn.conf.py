@@ -7,7 +7,12 @@ import tempfile
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# Sync workers, one request at a time each, behind the load balancer (deploy/nginx.conf
+# buffers slow clients): measured on 2 cores, 2 sync workers served /hello 19% faster
+# than 2 workers x 2 threads, with half the p99 (issue 10): the requests are short and
+# CPU-bound (the GIL lets one thread of a worker run at a time), so threads add
+# switching, not throughput. `make bench` compares again with THREADS=2 or WORKER_CLASS.
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
