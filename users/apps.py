@@ -5,6 +5,9 @@ class UsersConfig(AppConfig):
     name = "users"
     verbose_name = "Users"
 
+    def ready(self) -> None:
+        from users import greeting_sync  # noqa: F401  (connects its receivers)
+
     def seed_demo_data(self, *, stdout) -> None:
         from users.seed import seed_users
 

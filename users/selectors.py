@@ -15,6 +15,7 @@ from users import birthdays
 from users.models import User
 
 BIRTHDAYS_TODAY_VERSION_KEY = "users:birthdays-today:version"
+GREETING_CACHE_SECONDS = 60
 # The one answer, as a 404 or as the error of a request field that names a user.
 UNKNOWN_USERNAME = "No user with this username."
 
@@ -69,20 +70,49 @@ def user_list(*, q: str = "", user_type: str | None = None) -> QuerySet[User]:
 
 def greeting_get(*, username: str) -> str:
     """The greeting of ``GET /hello/<username>``; ``NotFound`` for an unknown name
-    and for an account whose date of birth nobody gave."""
-    # The two columns the greeting shows, not the whole account: the hottest read.
-    found = (
+    and for an account whose date of birth nobody gave.
+
+    The hottest read: the name and date of birth behind it are cached per username.
+    Writers refresh the entry from the primary once their change commits
+    (``greeting_refresh``, called by ``users.greeting_sync``); readers only ``add``, so
+    a reader served by a lagging replica never overwrites a writer's fresher entry.
+    """
+    key = _greeting_key(username)
+    found = cache.get(key)
+    if found is None:
+        found = _greeting_row(username)
+        if found is None:
+            raise NotFound(UNKNOWN_USERNAME)
+        cache.add(key, found, GREETING_CACHE_SECONDS)
+    name, date_of_birth = found
+    if date_of_birth is None:
+        raise NotFound("This user has not given a date of birth.")
+    return birthdays.greeting_message(name, date_of_birth, birthdays.utc_today())
+
+
+def greeting_refresh(*, username: str) -> None:
+    """Write this username's entry afresh from the primary (or drop it: no such
+    active account any more)."""
+    with reads_from_primary():
+        found = _greeting_row(username)
+    if found is None:
+        cache.delete(_greeting_key(username))
+    else:
+        cache.set(_greeting_key(username), found, GREETING_CACHE_SECONDS)
+
+
+def _greeting_key(username: str) -> str:
+    return f"users:greeting:{username.lower()}"
+
+
+def _greeting_row(username: str) -> tuple[str, date | None] | None:
+    # The two columns the greeting shows, not the whole account.
+    return (
         User.objects.with_username(username)
         .filter(is_active=True)
         .values_list("username", "date_of_birth")
         .first()
     )
-    if found is None:
-        raise NotFound(UNKNOWN_USERNAME)
-    name, date_of_birth = found
-    if date_of_birth is None:
-        raise NotFound("This user has not given a date of birth.")
-    return birthdays.greeting_message(name, date_of_birth, birthdays.utc_today())
 
 
 def birthdays_today_list() -> list[dict]:

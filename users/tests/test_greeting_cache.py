@@ -1,0 +1,74 @@
+"""The greeting's cache: read again without a query, and never older than a change."""
+
+from datetime import date
+
+import pytest
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from users.models import User
+from users.services import user_update
+from users.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today(freeze_today):
+    freeze_today(date(2021, 3, 25))
+
+
+@pytest.fixture
+def zoe():
+    return UserFactory(username="Zoe", date_of_birth=date(1990, 3, 27))
+
+
+def greeting(username: str) -> tuple[int, str | None]:
+    response = APIClient().get(f"/hello/{username}")
+    return response.status_code, response.json().get("message")
+
+
+def test_a_greeting_read_again_comes_from_the_cache(zoe, django_assert_num_queries):
+    first = greeting("zoe")
+    with django_assert_num_queries(0):
+        assert greeting("ZOE") == first == (200, "Hello, Zoe! Your birthday is in 2 day(s)")
+
+
+def test_the_cache_holds_the_name_and_date_of_birth_only(zoe):
+    greeting("zoe")
+    assert cache.get("users:greeting:zoe") == ("Zoe", date(1990, 3, 27))
+
+
+def test_a_new_date_of_birth_is_greeted_at_once_by_every_client(
+    zoe, client_for, django_capture_on_commit_callbacks
+):
+    greeting("zoe")
+    client = client_for(zoe)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.put("/hello/zoe", {"dateOfBirth": "1990-03-25"}, format="json")
+    assert response.status_code == 204
+
+    assert greeting("zoe") == (200, "Hello, Zoe! Happy birthday!")
+
+
+def test_a_date_of_birth_changed_on_the_account_is_greeted_at_once(
+    zoe, django_capture_on_commit_callbacks
+):
+    greeting("zoe")
+    with django_capture_on_commit_callbacks(execute=True):
+        user_update(user=zoe, data={"date_of_birth": date(1990, 3, 26)})
+
+    assert greeting("zoe") == (200, "Hello, Zoe! Your birthday is in 1 day(s)")
+
+
+def test_a_deactivated_or_deleted_account_is_a_404_at_once(zoe, django_capture_on_commit_callbacks):
+    bob = UserFactory(username="bob", date_of_birth=date(1990, 1, 1))
+    greeting("zoe"), greeting("bob")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        zoe.is_active = False
+        zoe.save()
+        User.objects.get(pk=bob.pk).delete()
+
+    assert greeting("zoe")[0] == 404
+    assert greeting("bob")[0] == 404
