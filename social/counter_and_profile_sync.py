@@ -13,6 +13,7 @@ profile would show the old name, or a deleted account, until its cache entry exp
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from social.feed_cache import feed_changed_on_commit
 from social.models import Follow, Post
 from social.profile_cache import (
     PROFILE_FIELDS,
@@ -43,8 +44,11 @@ def user_saved(sender, instance: User, created: bool, update_fields, **kwargs) -
     if created or (update_fields is not None and not set(update_fields) & set(PROFILE_FIELDS)):
         return
     profiles_refresh_on_commit(user_ids=[instance.pk])
+    # Posts show their author's name.
+    feed_changed_on_commit()
 
 
 @receiver(post_delete, sender=User, dispatch_uid="social_user_deleted")
 def user_deleted(sender, instance: User, **kwargs) -> None:
     profile_forget_on_commit(username=instance.username)
+    feed_changed_on_commit()

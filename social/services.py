@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from config.api.errors import ApplicationError, Conflict, LimitReached
 from config.utc_days import seconds_until_next_utc_midnight, start_of_utc_day
+from social.feed_cache import feed_changed_on_commit
 from social.models import CONTENT_MAX_LENGTH, POSTS_PER_DAY, Follow, Post
 from social.profile_cache import profiles_refresh_on_commit
 from social.selectors import post_visible_queryset
@@ -118,6 +119,8 @@ def post_set_hidden(*, post: Post, hidden: bool) -> bool:
 def post_counters_move(*, post: Post, delta: int) -> None:
     User.objects.filter(pk=post.author_id).update(posts_count=F("posts_count") + delta)
     profiles_refresh_on_commit(user_ids=[post.author_id])
+    # Every change of what a feed shows passes here: published, hidden, shown, deleted.
+    feed_changed_on_commit()
     if post.kind == Post.Kind.REPOST:
         Post.objects.filter(pk=post.original_id).update(repost_count=F("repost_count") + delta)
     elif post.kind == Post.Kind.QUOTE:

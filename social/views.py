@@ -19,6 +19,7 @@ from config.api.errors import NotAuthenticated, NotFound, error_response
 from config.api.pagination import KeysetPagination
 from config.database_router import reads_from_primary
 from social import profile_cache, selectors, services
+from social.feed_cache import feed_first_page_cached
 from social.serializers import (
     FeedFilterSerializer,
     PostCreateSerializer,
@@ -166,6 +167,13 @@ class PostViewSet(viewsets.GenericViewSet):
     )
     def list(self, request: Request) -> Response:
         """The feed, newest first (or trending), 10 per page by default."""
+        if not request.query_params:
+            # The first page as everyone sees it: cached (social/feed_cache.py).
+            url = request.build_absolute_uri()
+            return Response(feed_first_page_cached(url, lambda: self._feed_page(request).data))
+        return self._feed_page(request)
+
+    def _feed_page(self, request: Request) -> Response:
         query = FeedFilterSerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         values = query.validated_data
