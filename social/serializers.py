@@ -46,11 +46,15 @@ class ProfileSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_date_joined_display(self, user: User) -> str:
-        joined = user.date_joined.astimezone(UTC)
-        return f"{joined:%B} {joined.day}, {joined.year}"
+        return _joined_display(user)
 
     def get_is_following(self, user: User) -> bool:
         return bool(self.context.get("is_following", False))
+
+
+def _joined_display(user: User) -> str:
+    joined = user.date_joined.astimezone(UTC)
+    return f"{joined:%B} {joined.day}, {joined.year}"
 
 
 # The fields of a post, embedded or not; they differ only in how the original is given.
@@ -107,6 +111,19 @@ def _timestamp(value: datetime) -> str:
 def user_summary_data(user: User) -> dict:
     """``UserSummarySerializer(user).data``."""
     return {"username": user.username, "name": user.name, "user_type": user.user_type}
+
+
+def profile_data(user: User, *, is_following: bool) -> dict:
+    """``ProfileSerializer(user, context={"is_following": ...}).data``."""
+    return {
+        **user_summary_data(user),
+        "date_joined": _timestamp(user.date_joined),
+        "date_joined_display": _joined_display(user),
+        "followers_count": user.followers_count,
+        "following_count": user.following_count,
+        "posts_count": user.posts_count,
+        "is_following": is_following,
+    }
 
 
 def _post_fields(post: Post) -> dict:

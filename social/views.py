@@ -27,6 +27,7 @@ from social.serializers import (
     ProfileSerializer,
     UserSummarySerializer,
     post_data,
+    profile_data,
     user_summary_data,
 )
 from users.models import User
@@ -63,8 +64,7 @@ def _followee_get(username: str) -> User:
 
 def _profile_response(*, user: User, viewer, status_code: int = 200) -> Response:
     is_following = selectors.follow_exists(follower=viewer, followee=user)
-    serializer = ProfileSerializer(user, context={"is_following": is_following})
-    return Response(serializer.data, status=status_code)
+    return Response(profile_data(user, is_following=is_following), status=status_code)
 
 
 @extend_schema(tags=["social"], parameters=[USERNAME_PARAMETER])

@@ -3,10 +3,13 @@
 import pytest
 
 from social import selectors
+from social.profile_cache import profile_user_get
 from social.serializers import (
     PostSerializer,
+    ProfileSerializer,
     UserSummarySerializer,
     post_data,
+    profile_data,
     user_summary_data,
 )
 from social.tests.factories import FollowFactory, PostFactory, QuoteFactory, RepostFactory
@@ -42,3 +45,13 @@ def test_a_follow_list_shows_each_user_as_the_summary_serializer_does(alice):
     assert [user_summary_data(user) for user in followers] == (
         UserSummarySerializer(followers, many=True).data
     )
+
+
+@pytest.mark.parametrize("is_following", [True, False])
+def test_a_profile_read_or_cached_shows_as_the_profile_serializer_does(alice, is_following):
+    profile_user_get(username="alice")  # the second read comes from the cache
+    for user in (alice, profile_user_get(username="alice")):
+        context = {"is_following": is_following}
+        assert profile_data(user, is_following=is_following) == (
+            ProfileSerializer(user, context=context).data
+        )
