@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 
 from config.utc_days import start_of_utc_day
 from social.models import Follow, Post
@@ -36,7 +36,7 @@ def _summary_of(relation: str) -> tuple[str, ...]:
     return (relation, *(f"{relation}__{column}" for column in SUMMARY_COLUMNS))
 
 
-def follower_list(*, user: User) -> QuerySet[Follow]:
+def follower_list(*, user: User | Subquery) -> QuerySet[Follow]:
     """Who follows ``user``; the pagination orders by the newest follow first."""
     return (
         Follow.objects.filter(followee=user)
@@ -45,7 +45,7 @@ def follower_list(*, user: User) -> QuerySet[Follow]:
     )
 
 
-def following_list(*, user: User) -> QuerySet[Follow]:
+def following_list(*, user: User | Subquery) -> QuerySet[Follow]:
     """Whom ``user`` follows; the pagination orders by the newest follow first."""
     return (
         Follow.objects.filter(follower=user)

@@ -31,7 +31,7 @@ from social.serializers import (
     user_summary_data,
 )
 from users.models import User
-from users.selectors import user_get_by_username, user_get_for_field
+from users.selectors import user_get_by_username, user_get_for_field, user_id_subquery
 
 USERNAME_PARAMETER = OpenApiParameter(
     "username", OpenApiTypes.STR, OpenApiParameter.PATH, description="Ignoring case."
@@ -133,9 +133,14 @@ class ProfileViewSet(viewsets.GenericViewSet):
         return self._follow_list(username, selectors.following_list, party="followee")
 
     def _follow_list(self, username: str, follows_of, *, party: str) -> Response:
-        """A page of ``follows_of(user=...)``, showing the ``party`` of each follow."""
-        user = user_get_by_username(username=username)
-        page = self.paginate_queryset(follows_of(user=user))
+        """A page of ``follows_of(user=...)``, showing the ``party`` of each follow.
+
+        The account is found inside the page's query (one query); only an empty page
+        looks it up on its own, to tell an unknown user (404) from one without follows.
+        """
+        page = self.paginate_queryset(follows_of(user=user_id_subquery(username=username)))
+        if not page:
+            user_get_by_username(username=username)
         return self.get_paginated_response(
             [user_summary_data(getattr(follow, party)) for follow in page]
         )

@@ -138,8 +138,8 @@ def test_followers_page_through_every_follower_once_with_a_fixed_number_of_queri
     seen = []
     url = "/api/users/alice/followers/?page_size=10"
     while url:
-        # the caller's account, the user, the page
-        with django_assert_max_num_queries(3):
+        # the caller's account, the page (the user is found inside its query)
+        with django_assert_max_num_queries(2):
             body = client.get(url).json()
         seen += [user["username"] for user in body["results"]]
         url = body["next"]
@@ -153,9 +153,20 @@ def test_following_pages_cost_the_same_for_10_or_100_rows(
     for _ in range(30):
         FollowFactory(follower=alice)
     for page_size in (10, 100):
-        with django_assert_max_num_queries(2):
+        with django_assert_max_num_queries(1):
             response = api_client.get(f"/api/users/alice/following/?page_size={page_size}")
         assert len(response.json()["results"]) == min(page_size, 30)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["followers", "following"])
+def test_a_user_without_follows_has_an_empty_list_for_two_queries(
+    api_client, alice, path, django_assert_num_queries
+):
+    # the empty page, then the user on its own: known, so no 404
+    with django_assert_num_queries(2):
+        response = api_client.get(f"/api/users/alice/{path}/")
+    assert (response.status_code, response.json()["results"]) == (200, [])
 
 
 @pytest.mark.django_db
