@@ -14,3 +14,8 @@ class OrdersConfig(AppConfig):
         from orders.seed import seed_menu
 
         seed_menu(stdout=stdout)
+
+    def seed_scale_data(self, *, seed) -> None:
+        from orders.scale import orders_seed_scale
+
+        orders_seed_scale(seed=seed)

@@ -9,3 +9,8 @@ class RecordsConfig(AppConfig):
         from records.seed import seed_records
 
         seed_records(stdout=stdout)
+
+    def seed_scale_data(self, *, seed) -> None:
+        from records.scale import records_seed_scale
+
+        records_seed_scale(seed=seed)

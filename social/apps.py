@@ -12,3 +12,8 @@ class SocialConfig(AppConfig):
         from social.seed import seed_social
 
         seed_social(stdout=stdout)
+
+    def seed_scale_data(self, *, seed) -> None:
+        from social.scale import social_seed_scale
+
+        social_seed_scale(seed=seed)

@@ -12,3 +12,8 @@ class UsersConfig(AppConfig):
         from users.seed import seed_users
 
         seed_users(stdout=stdout)
+
+    def seed_scale_data(self, *, seed) -> None:
+        from users.scale import users_seed_scale
+
+        users_seed_scale(seed=seed)
