@@ -77,11 +77,16 @@ class Post(models.Model):
             ),
         ]
         # One per feed order (latest, by author, trending); the author one also serves
-        # the daily limit, which counts the author's posts since midnight.
+        # the daily limit, which counts the author's posts since midnight. The following
+        # feed reads a page per followed author in either order: the two author indexes.
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="post_latest_idx"),
             models.Index(fields=["author", "-created_at", "-id"], name="post_author_latest_idx"),
             models.Index(fields=["-repost_count", "-created_at", "-id"], name="post_trending_idx"),
+            models.Index(
+                fields=["author", "-repost_count", "-created_at", "-id"],
+                name="post_author_trending_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,9 +1,12 @@
 """Reads of the social app: profiles, follow lists and feeds, shaped for one query each."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Q, QuerySet, Subquery
+from django.db import connections
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from config.utc_days import start_of_utc_day
 from social.models import Follow, Post
@@ -54,10 +57,11 @@ def following_list(*, user: User | Subquery) -> QuerySet[Follow]:
     )
 
 
-def post_visible_queryset() -> QuerySet[Post]:
+def post_visible_queryset(posts: QuerySet[Post] | None = None) -> QuerySet[Post]:
     """Posts readers may see: not hidden by staff, and no repost of a hidden post
     (a repost shows nothing but its original)."""
-    return Post.objects.filter(hidden=False).exclude(kind=Post.Kind.REPOST, original__hidden=True)
+    posts = Post.objects.all() if posts is None else posts
+    return posts.filter(hidden=False).exclude(kind=Post.Kind.REPOST, original__hidden=True)
 
 
 # The columns of a post that ``post_data`` shows (and the feed's cursors read).
@@ -78,17 +82,122 @@ def post_feed_queryset() -> QuerySet[Post]:
     )
 
 
+class FeedQuerySet(QuerySet):
+    """The feed's posts, ordered and filtered by the pagination, which then asks
+    ``keyset_page`` for a page: two reads whose cost does not grow with the data.
+
+    - The following feed reads, for each followed account, at most a page of its posts
+      from the ``(author, order...)`` index, and merges them: a LATERAL join with a
+      LIMIT per account. Reading every post of every followed account and sorting them
+      would grow with how much they posted (docs/SCALING.md has the figures).
+    - Trending ranks by a counter that moves while a reader pages. Each walk ranks as
+      of its first page (``snapshot``): posts published since are left out, and a post
+      reposted since is ranked by its count minus those reposts. So no post is shown
+      twice nor skipped. A repost hidden or deleted during the walk, made before it,
+      still moves its original by one.
+    """
+
+    follower_id: int | None = None
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.follower_id = self.follower_id
+        return clone
+
+    def following(self, viewer: User) -> "FeedQuerySet":
+        posts = self.filter(author__in=Follow.objects.filter(follower=viewer).values("followee_id"))
+        posts.follower_id = viewer.pk
+        return posts
+
+    def keyset_page(
+        self, *, after: Q | None, position: list | None, limit: int, snapshot: datetime | None
+    ) -> tuple[list[Post], datetime | None]:
+        """The first ``limit`` posts after the cursor (``after`` is its condition), and
+        the moment the walk ranks as of (trending only), in one query."""
+        posts, moved = self, None
+        if self.query.order_by[0].lstrip("-") == "repost_count":
+            snapshot = snapshot or timezone.now()
+            posts = posts.filter(created_at__lte=snapshot)
+            if position is not None:
+                posts, moved = posts._moved_apart(snapshot)
+        if after is not None:
+            posts = posts.filter(after)
+        if moved is not None:
+            posts = posts.annotate(reposts_since=Value(0))
+        page = posts._per_author_page(limit) if posts._reads_per_author() else posts[:limit]
+        if moved is None:
+            return list(page), snapshot
+        if connections[self.db].features.supports_slicing_ordering_in_compound:
+            rows = list(page.union(moved, all=True))
+        else:
+            rows = [*page, *moved]
+        descending = self.query.order_by[0].startswith("-")
+        cursor = (int(position[0]), datetime.fromisoformat(position[1]), int(position[2]))
+        beyond = [
+            post
+            for post in rows
+            if (_ranking_key(post) < cursor if descending else _ranking_key(post) > cursor)
+        ]
+        return sorted(beyond, key=_ranking_key, reverse=descending)[:limit], snapshot
+
+    def _moved_apart(self, snapshot: datetime) -> tuple["FeedQuerySet", "FeedQuerySet"]:
+        """The posts whose repost count is as it was at ``snapshot``; and those reposted
+        since, with ``reposts_since``: their rank is their count minus those."""
+        since = Post.objects.filter(kind=Post.Kind.REPOST, hidden=False, created_at__gt=snapshot)
+        reposts_since = (
+            since.filter(original=OuterRef("pk")).order_by().values("original")
+            .annotate(count=Count("pk")).values("count")
+        )  # fmt: skip
+        moved = (
+            self.filter(pk__in=since.values("original_id"))
+            .annotate(reposts_since=Subquery(reposts_since))
+            .order_by()
+        )
+        return self.exclude(pk__in=since.values("original_id")), moved
+
+    def _reads_per_author(self) -> bool:
+        return self.follower_id is not None and connections[self.db].vendor == "postgresql"
+
+    def _per_author_page(self, limit: int) -> "FeedQuerySet":
+        """The page as a merge of each followed account's first ``limit`` posts."""
+        ordering = self.query.order_by
+        columns = [name.lstrip("-") for name in ordering]
+        per_author = self.filter(author_id=RawSQL("follow.followee_id", ())).values(*columns)
+        inner, params = per_author[:limit].query.sql_with_params()
+        order = ", ".join(
+            f"page.{name.lstrip('-')} {'DESC' if name.startswith('-') else 'ASC'}"
+            for name in ordering
+        )
+        candidates = RawSQL(
+            f"SELECT page.id FROM {Follow._meta.db_table} AS follow "
+            f"CROSS JOIN LATERAL ({inner}) AS page "
+            f"WHERE follow.follower_id = %s ORDER BY {order} LIMIT %s",
+            (*params, self.follower_id, limit),
+        )
+        return self.filter(pk__in=candidates)[:limit]
+
+
+def _ranking_key(post: Post) -> tuple:
+    """Where a post ranks in a walk as of a snapshot; the pagination's next cursor."""
+    post.keyset_values = (
+        post.repost_count - (getattr(post, "reposts_since", 0) or 0),
+        post.created_at,
+        post.pk,
+    )
+    return post.keyset_values
+
+
 def post_get(*, post_id: int) -> Post | None:
     return post_feed_queryset().filter(pk=post_id).first()
 
 
 def feed_list(*, viewer: User, filters: FeedFilters) -> QuerySet[Post]:
     """The feed with its filters applied; the pagination orders it (latest or trending)."""
-    posts = post_feed_queryset()
+    posts = post_visible_queryset(FeedQuerySet(model=Post)).select_related(
+        "author", "original", "original__author"
+    )
     if filters.scope == "following":
-        posts = posts.filter(
-            author__in=Follow.objects.filter(follower=viewer).values("followee_id")
-        )
+        posts = posts.following(viewer)
     elif filters.scope == "mine":
         posts = posts.filter(author=viewer)
     if filters.author is not None:

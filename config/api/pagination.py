@@ -101,6 +101,10 @@ class KeysetPagination(CursorPagination):
     """
 
     def paginate_queryset(self, queryset: QuerySet, request, view=None) -> list:
+        """One page. A queryset with a ``keyset_page`` method fetches the page itself,
+        given the cursor's condition (the feed's, ``social.selectors.FeedQuerySet``,
+        reads a page per followed account, and ranks trending as of a ``snapshot``
+        that the cursor then carries)."""
         self.request = request
         self.view = view
         self.page_size = self.get_page_size(request)
@@ -113,13 +117,18 @@ class KeysetPagination(CursorPagination):
         queryset = queryset.order_by(
             *(_reverse_ordering(self.ordering) if reverse else self.ordering)
         )
-        if position is not None:
-            try:
-                # Filtering parses the cursor's values: a forged cursor fails here.
-                queryset = queryset.filter(self._beyond(position, reverse=reverse))
-            except (DjangoValidationError, TypeError, ValueError):
-                raise self.invalid_cursor() from None
-        results = list(queryset[: self.page_size + 1])
+        after = None if position is None else self._beyond(position, reverse=reverse)
+        limit = self.page_size + 1
+        try:
+            # Filtering parses the cursor's values: a forged cursor fails here.
+            if hasattr(queryset, "keyset_page"):
+                results, self.snapshot = queryset.keyset_page(
+                    after=after, position=position, limit=limit, snapshot=self.snapshot
+                )
+            else:
+                results = list((queryset if after is None else queryset.filter(after))[:limit])
+        except (DjangoValidationError, TypeError, ValueError):
+            raise self.invalid_cursor() from None
         self.page = results[: self.page_size]
         has_more = len(results) > self.page_size
         if reverse:
@@ -142,12 +151,17 @@ class KeysetPagination(CursorPagination):
         return self.encode_cursor(Cursor(offset=0, reverse=True, position=position))
 
     def decode_cursor(self, request) -> Cursor | None:
+        """The cursor's position; a walk ranked as of a moment also sets ``snapshot``."""
         cursor = super().decode_cursor(request)
+        self.snapshot = None
         if cursor is None or cursor.position is None:
             return cursor
         try:
             values = json.loads(cursor.position)
-        except ValueError:
+            if isinstance(values, dict) and values.keys() == {"after", "as_of"}:
+                self.snapshot = datetime.fromisoformat(values["as_of"])
+                values = values["after"]
+        except (TypeError, ValueError):
             values = None
         if not (
             isinstance(values, list)
@@ -158,11 +172,17 @@ class KeysetPagination(CursorPagination):
         return Cursor(offset=0, reverse=cursor.reverse, position=values)
 
     def encode_cursor(self, cursor: Cursor) -> str:
-        position = None if cursor.position is None else json.dumps(cursor.position)
+        position = cursor.position
+        if position is not None and self.snapshot is not None:
+            position = {"after": position, "as_of": self.snapshot.isoformat()}
+        position = None if position is None else json.dumps(position)
         return super().encode_cursor(cursor._replace(position=position))
 
     def _position(self, instance) -> list:
-        values = [getattr(instance, name.lstrip("-")) for name in self.ordering]
+        # A post ranked as of a snapshot carries the key it was ranked by.
+        values = getattr(instance, "keyset_values", None) or [
+            getattr(instance, name.lstrip("-")) for name in self.ordering
+        ]
         return [value.isoformat() if isinstance(value, datetime) else value for value in values]
 
     def _beyond(self, position: list, *, reverse: bool) -> Q:

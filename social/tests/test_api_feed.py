@@ -4,7 +4,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from social.services import post_create, post_set_hidden
+from social.models import Post
+from social.services import post_create, post_repost, post_set_hidden
 from social.tests.factories import FollowFactory, PostFactory, QuoteFactory, RepostFactory
 from users.tests.factories import UserFactory
 
@@ -248,3 +249,39 @@ def test_a_cursor_beyond_every_id_or_a_nul_in_the_search_is_a_400(api_client, al
 def test_empty_author_and_search_filters_filter_nothing(api_client, alice):
     PostFactory(author=alice, content="x")
     assert contents(api_client.get("/api/posts/?author=&q=")) == ["x"]
+
+
+@pytest.mark.django_db
+def test_a_trending_walk_shows_the_ranking_of_its_first_page_while_reposts_move_posts(
+    client_for, alice, bob
+):
+    posts = [PostFactory(author=alice, created_at=minutes_ago(100 - i)) for i in range(30)]
+    for rank, post in enumerate(posts[:10]):
+        for _ in range(10 - rank):
+            post_repost(author=UserFactory(), original_id=post.pk)
+    ranking = list(
+        Post.objects.order_by("-repost_count", "-created_at", "-id").values_list("pk", flat=True)
+    )
+    client = client_for(bob)
+
+    body = client.get("/api/posts/?sort=trending&page_size=10").json()
+    seen = ids_of(body)
+    while body["next"]:
+        # Between two pages the last posts of the ranking jump to its top and a post not
+        # shown yet gains a repost: a cursor on the live counts would skip them.
+        for post in posts[-2:]:
+            for _ in range(12):
+                post_repost(author=UserFactory(), original_id=post.pk)
+        unseen = next(post for post in posts if post.pk not in seen)
+        post_repost(author=UserFactory(), original_id=unseen.pk)
+        body = client.get(body["next"]).json()
+        seen += ids_of(body)
+
+    assert seen == ranking
+    # A new walk ranks as of its own first page.
+    fresh = ids_of(client.get("/api/posts/?sort=trending&page_size=10").json())
+    assert set(fresh[:2]) == {posts[-2].pk, posts[-1].pk}
+
+
+def ids_of(body: dict) -> list[int]:
+    return [post["id"] for post in body["results"]]

@@ -110,3 +110,50 @@ def test_a_search_for_a_rare_word_uses_the_trigram_index_on_100k_posts(api_clien
     plan = plan_of(sql)
     assert "post_content_trgm_idx" in plan, plan
     assert "Seq Scan on social_post" not in plan, plan
+
+
+def blocks_read(sql: str) -> int:
+    """Buffers the query touches, from cache or disk: its cost, without the timing noise."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {sql}")
+        plan = cursor.fetchone()[0][0]["Plan"]
+    return plan["Shared Hit Blocks"] + plan["Shared Read Blocks"]
+
+
+def as_many_posts_again_between_them(count: int) -> None:
+    """Posts by every author between the existing ones: each followed account posted
+    twice as much, and the newest posts of all hold half as many of theirs."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO social_post (author_id, kind, content, created_at, repost_count,
+                quote_count, hidden)
+            SELECT (SELECT min(id) FROM users_user WHERE username LIKE 'scaled%%')
+                    + (i * 7) %% %s,
+                'post', 'between', now() - i * interval '1 minute' + interval '30 s',
+                (i * 7919) %% 13, 0, false
+            FROM generate_series(1, %s) AS i
+            """,
+            [USERS, count],
+        )
+        cursor.execute("ANALYZE social_post")
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_a_following_page_costs_the_same_with_twice_the_posts(client_for):
+    generate_scaled_data()
+    client = client_for(User.objects.get(username="scaled7"))  # follows 49 accounts
+    deep = client.get("/api/posts/?scope=following&page_size=50").json()["next"]
+    urls = ["/api/posts/?scope=following", "/api/posts/?scope=following&sort=trending", deep]
+
+    def costs() -> list[int]:
+        return [blocks_read(page_queries(client, url, "social_post")[0][0]) for url in urls]
+
+    before = costs()
+    as_many_posts_again_between_them(POSTS)
+    after = costs()
+
+    # Reading every post of the followed accounts would cost twice as much.
+    for url, cost_before, cost_after in zip(urls, before, after, strict=True):
+        assert cost_after <= 1.2 * cost_before + 10, (url, cost_before, cost_after)
