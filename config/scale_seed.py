@@ -60,6 +60,7 @@ class Progress:
         self.stream.flush()
 
     def finish(self) -> None:
+        self.advance(self.total - self.done, label="done")
         if self.interactive:
             self.stream.write("")
 
@@ -126,8 +127,10 @@ class ScaleSeed:
         with connection.cursor() as cursor:
             # Sorting a whole column at once is what makes a rebuilt index cheaper.
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            share = (self.progress.total - self.progress.done) // max(len(self.dropped), 1)
             for statement in self.dropped:
                 cursor.execute(statement)
+                self.progress.advance(share, label="indexes")
         self.dropped.clear()
 
     def _indexes_drop(self, table: str) -> None:
