@@ -84,7 +84,7 @@ def post_feed_queryset() -> QuerySet[Post]:
 
 class FeedQuerySet(QuerySet):
     """The feed's posts, ordered and filtered by the pagination, which then asks
-    ``keyset_page`` for a page: two reads whose cost does not grow with the data.
+    ``keyset_page`` for a page: one query whose cost does not grow with the data.
 
     - The following feed reads, for each followed account, at most a page of its posts
       from the ``(author, order...)`` index, and merges them: a LATERAL join with a
