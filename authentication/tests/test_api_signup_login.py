@@ -81,6 +81,22 @@ def test_it_logs_in_by_username_or_email_ignoring_case(api_client, alice, login)
     assert set(response.json()) == {"user", "access", "refresh"}
 
 
+def test_logging_in_records_when_the_account_last_logged_in(api_client, alice):
+    assert alice.last_login is None
+
+    api_client.post("/api/auth/login", {"login": "alice", "password": DEFAULT_PASSWORD})
+
+    alice.refresh_from_db()
+    assert alice.last_login is not None
+
+
+def test_a_failed_login_leaves_the_last_login_alone(api_client, alice):
+    api_client.post("/api/auth/login", {"login": "alice", "password": "wrong password"})
+
+    alice.refresh_from_db()
+    assert alice.last_login is None
+
+
 @pytest.mark.parametrize(
     ("login", "password"),
     [("alice", "wrong password"), ("nobody", DEFAULT_PASSWORD), ("no@body.com", DEFAULT_PASSWORD)],
