@@ -183,7 +183,7 @@ class OrderItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} x {self.pizza_name}"
+        return f"{self.quantity} x {self.pizza_name} (order {str(self.order_id)[:8]})"
 
 
 class OrderItemExtra(models.Model):
@@ -238,4 +238,4 @@ class OrderStatusChange(models.Model):
         indexes = [models.Index(fields=["order", "changed_at"], name="order_status_change_idx")]
 
     def __str__(self) -> str:
-        return f"{self.from_status or 'new'} -> {self.to_status}"
+        return f"Order {str(self.order_id)[:8]}: {self.from_status or 'new'} → {self.to_status}"

@@ -45,7 +45,8 @@ class Record(models.Model):
 
     def __str__(self) -> str:
         # Shown in the admin and in logs: never a medical value.
-        return f"Record {self.id}"
+        # The short id, as the admin lists show it.
+        return f"Record {str(self.id)[:8]}"
 
 
 class AuditEntryIsAppendOnly(Exception):
@@ -109,7 +110,11 @@ class RecordAuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.actor_username} {self.action} {self.record_id}"
+        done = {"create": "created", "update": "updated", "delete": "deleted"}
+        return (
+            f"{self.actor_username} {done.get(self.action, self.action)} record "
+            f"{str(self.record_id)[:8]} of {self.patient_username}"
+        )
 
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:

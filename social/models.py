@@ -32,7 +32,7 @@ class Follow(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.follower_id} follows {self.followee_id}"
+        return f"{self.follower} follows {self.followee}"
 
 
 class Post(models.Model):
@@ -90,4 +90,9 @@ class Post(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.pk} by {self.author_id}"
+        # What staff recognise a post by: its author and the start of its text.
+        name = f"{self.get_kind_display()} {self.pk} by {self.author}"
+        if self.content is None:
+            return f"{name} of post {self.original_id}"
+        text = self.content if len(self.content) <= 40 else f"{self.content[:39]}…"
+        return f"{name}: “{text}”"

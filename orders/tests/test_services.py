@@ -94,6 +94,9 @@ class TestAdvancingTheStatus:
         with pytest.raises(Conflict):
             order_status_advance(order_id=order.pk, by=staff)
         assert OrderStatusChange.objects.filter(order=order, changed_by=staff).count() == 3
+        assert str(order.status_changes.last()) == (
+            f"Order {str(order.pk)[:8]}: out_for_delivery → delivered"
+        )
 
     def test_the_customer_cannot_advance_their_own_order(self, place, alice):
         order, _ = place(user=alice)

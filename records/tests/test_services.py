@@ -167,6 +167,15 @@ class TestAuditLog:
 
         assert RecordAuditEntry.objects.count() == 1
 
+    def test_records_and_entries_are_named_by_short_id_never_by_a_medical_value(
+        self, record, staff
+    ):
+        record_update(record=record, actor=staff, changes={"treatment": "Rest"})
+        short_id = str(record.id)[:8]
+
+        assert str(record) == f"Record {short_id}"
+        assert str(RecordAuditEntry.objects.get()) == f"staff updated record {short_id} of alice"
+
 
 def test_a_patient_with_records_cannot_be_deleted_with_them(record, alice):
     with pytest.raises(ProtectedError):

@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError
 
 from social.models import Follow, Post
-from social.tests.factories import FollowFactory, PostFactory, RepostFactory
+from social.tests.factories import FollowFactory, PostFactory, QuoteFactory, RepostFactory
 
 
 @pytest.mark.django_db
@@ -52,3 +52,15 @@ def test_two_quotes_of_the_same_post_by_one_author_are_allowed(alice, bob):
     Post.objects.create(author=bob, kind="quote", content="one", original=original)
     Post.objects.create(author=bob, kind="quote", content="two", original=original)
     assert original.derived.count() == 2
+
+
+@pytest.mark.django_db
+def test_posts_and_follows_are_named_by_people_and_words_not_ids(alice, bob):
+    post = PostFactory(author=alice, content="Pizza tonight at the old place by the river?")
+    repost = RepostFactory(author=bob, original=post)
+    quote = QuoteFactory(author=bob, original=post, content="Count me in")
+
+    assert str(post) == f"Post {post.pk} by alice: “Pizza tonight at the old place by the r…”"
+    assert str(repost) == f"Repost {repost.pk} by bob of post {post.pk}"
+    assert str(quote) == f"Quote {quote.pk} by bob: “Count me in”"
+    assert str(FollowFactory(follower=bob, followee=alice)) == "bob follows alice"
