@@ -5,6 +5,7 @@ never silently fall back to a default (``DJANGO_DEBUG=ture`` is an error, not Fa
 """
 
 import os
+import zoneinfo
 from ipaddress import IPv4Network, IPv6Network, ip_network
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -57,6 +58,18 @@ def env_networks(name: str, default: str) -> list[IPv4Network | IPv6Network]:
                 f"{name}: {item!r} is not an IP address or network (10.0.0.0/8)."
             ) from None
     return networks
+
+
+def env_time_zone(name: str, default: str) -> str:
+    """An IANA time zone name (``Europe/Budapest``), checked against the zone database."""
+    raw = env_str(name, default)
+    try:
+        zoneinfo.ZoneInfo(raw)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a time zone: use an IANA name such as Europe/Budapest."
+        ) from None
+    return raw
 
 
 def database_from_url(url: str) -> dict:

@@ -18,6 +18,7 @@ from config.environment import (
     env_list,
     env_networks,
     env_str,
+    env_time_zone,
     redis_database_url,
 )
 
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "config.request_logging.RequestLoggingMiddleware",
     # Before anything that can answer on its own, so a preflight gets its headers.
     "corsheaders.middleware.CorsMiddleware",
+    "config.time_zones.AdminTimeZoneMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.database_router.PrimaryPinMiddleware",
@@ -224,9 +226,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-us"
+# The API answers in UTC and the rules of the day (the post limit, birthdays) follow
+# UTC days, as API.md says; only the admin shows times in DJANGO_TIME_ZONE, the clock
+# of the kitchen or clinic that reads it (config/time_zones.py).
 TIME_ZONE = "UTC"
+ADMIN_TIME_ZONE = env_time_zone("DJANGO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+# Where a phone number written without a country calling code is from, for the
+# admin's order search ("06 30 123 4567" finds +36301234567 with HU).
+PHONE_REGION = env_str("PHONE_REGION", "HU")
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))

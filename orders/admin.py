@@ -1,23 +1,39 @@
 """The menu as staff curate it, and the orders as the kitchen follows them."""
 
+from collections.abc import Callable
+
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
 from config.api.errors import ApplicationError
 from config.read_only_admin import ReadOnlyModelAdmin
 from orders.models import (
+    CURRENCY,
     Extra,
     Ingredient,
     Order,
     OrderItem,
     OrderItemExtra,
+    OrderStatus,
     OrderStatusChange,
     Pizza,
     PizzaExtra,
 )
-from orders.services import order_status_advance
+from orders.phone_numbers import phone_number_to_e164
+from orders.services import (
+    NEXT_STATUS,
+    STAFF_TRANSITIONS,
+    order_status_advance,
+    order_status_change,
+)
 
 
 @admin.register(Ingredient)
@@ -95,14 +111,22 @@ class OrderStatusChangeInline(ReadOnlyInline):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ("short_id", "created_at", "customer_name", "user", "phone", "status", "total")
+    list_display = (
+        "short_id",
+        "placed_at",
+        "customer_name",
+        "user",
+        "phone",
+        "status",
+        "total_with_currency",
+    )
     list_filter = ("status", "created_at")
     list_select_related = ("user",)
     search_fields = ("id", "customer_name", "phone", "user__username", "city", "street")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     inlines = (OrderItemInline, OrderStatusChangeInline)
-    actions = ("advance_status",)
+    actions = ("advance_status", "cancel")
     # An order is what the customer sent, priced at that moment: the admin shows
     # it, and moves it along the status flow only through the service.
     readonly_fields = (
@@ -118,12 +142,12 @@ class OrderAdmin(admin.ModelAdmin):
         "city",
         "country",
         "note",
-        "total",
+        "total_with_currency",
         "created_at",
         "updated_at",
     )
     fieldsets = (
-        (None, {"fields": ("id", "status", "total", "created_at", "updated_at")}),
+        (None, {"fields": ("id", "status", "total_with_currency", "created_at", "updated_at")}),
         ("Customer", {"fields": ("user", "customer_name", "phone", "note")}),
         (
             "Delivery address",
@@ -135,15 +159,103 @@ class OrderAdmin(admin.ModelAdmin):
     def short_id(self, order: Order) -> str:
         return str(order.id)[:8]
 
+    @admin.display(description="placed", ordering="created_at")
+    def placed_at(self, order: Order) -> str:
+        # With the zone's abbreviation, so nobody wonders which clock it is.
+        return f"{timezone.localtime(order.created_at):%Y-%m-%d %H:%M %Z}"
+
+    @admin.display(description="total", ordering="total")
+    def total_with_currency(self, order: Order) -> str:
+        return f"{order.total} {CURRENCY}"
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    @admin.action(description="Move selected orders to the next status")
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        # No field is editable, so the page is a view (no Save button, and no POST
+        # that saves a stale copy of the row over a concurrent status change).
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # An order is the kitchen's and the customer's record: it is cancelled, not deleted.
+        return False
+
+    def has_move_permission(self, request: HttpRequest) -> bool:
+        """Moving orders along the flow is what Django's "change order" permission grants."""
+        return super().has_change_permission(request)
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Order], search_term):
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # Phones are stored in E.164: a number read out locally ("06 30 123 4567") is
+        # found once written the same way.
+        try:
+            phone = phone_number_to_e164(search_term, country=settings.PHONE_REGION)
+        except ValidationError:
+            return results, may_have_duplicates
+        return results | queryset.filter(phone=phone), may_have_duplicates
+
+    def get_urls(self):
+        move = self.admin_site.admin_view(require_POST(self.move_view))
+        return [
+            path("<path:object_id>/move/", move, name="orders_order_move"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
+        order = self.get_object(request, object_id)
+        moves = []
+        if order is not None and self.has_move_permission(request):
+            if order.status in NEXT_STATUS:
+                next_status = OrderStatus(NEXT_STATUS[order.status])
+                moves.append((next_status.value, f"Move to {next_status.label.lower()}"))
+            if OrderStatus.CANCELLED in STAFF_TRANSITIONS.get(order.status, set()):
+                moves.append((OrderStatus.CANCELLED.value, "Cancel the order"))
+        extra_context = {**(extra_context or {}), "status_moves": moves}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def move_view(self, request: HttpRequest, object_id) -> HttpResponse:
+        """The buttons of the order page: the status the page offered, or a clear refusal
+        when the order moved on meanwhile (the service checks the flow)."""
+        if not self.has_move_permission(request):
+            raise PermissionDenied
+        order = self.get_object(request, object_id)
+        if order is None:
+            raise Http404("No order with this id.")
+        status = request.POST.get("status", "")
+        self._move_each(
+            request,
+            [order.pk],
+            lambda order_id: order_status_change(order_id=order_id, status=status, by=request.user),
+            done=f"moved to {status}",
+        )
+        return redirect("admin:orders_order_change", order.pk)
+
+    @admin.action(description="Move selected orders to the next status", permissions=["move"])
     def advance_status(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._move_each(
+            request,
+            queryset.values_list("id", flat=True),
+            lambda order_id: order_status_advance(order_id=order_id, by=request.user),
+            done="moved to their next status",
+        )
+
+    @admin.action(description="Cancel selected orders", permissions=["move"])
+    def cancel(self, request: HttpRequest, queryset: QuerySet[Order]) -> None:
+        self._move_each(
+            request,
+            queryset.values_list("id", flat=True),
+            lambda order_id: order_status_change(
+                order_id=order_id, status=OrderStatus.CANCELLED, by=request.user
+            ),
+            done="cancelled",
+        )
+
+    def _move_each(self, request: HttpRequest, order_ids, move: Callable, *, done: str) -> None:
+        """Each order through the service, on its own: one refused move stops no other."""
         moved = 0
-        for order_id in queryset.values_list("id", flat=True):
+        for order_id in order_ids:
             try:
-                order_status_advance(order_id=order_id, by=request.user)
+                move(order_id)
             except ApplicationError as error:
                 self.message_user(
                     request, f"Order {str(order_id)[:8]}: {error.detail}", messages.WARNING
@@ -151,7 +263,7 @@ class OrderAdmin(admin.ModelAdmin):
             else:
                 moved += 1
         if moved:
-            self.message_user(request, f"{moved} order(s) moved to their next status.")
+            self.message_user(request, f"{moved} order(s) {done}.", messages.SUCCESS)
 
 
 @admin.register(PizzaExtra)

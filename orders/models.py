@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models.functions import Lower
 
 MONEY = {"max_digits": 10, "decimal_places": 2}
+# Of every price on the menu and every order (the original menu's, fixtures/menu.json).
+CURRENCY = "EUR"
 ITEM_QUANTITY_MAX = 20
 EXTRA_QUANTITY_MAX = 5
 

@@ -11,6 +11,7 @@ from config.environment import (
     env_bool,
     env_list,
     env_networks,
+    env_time_zone,
     redis_database_url,
 )
 
@@ -48,6 +49,12 @@ def test_a_boolean_with_a_typo_stops_start_up(monkeypatch):
 def test_booleans_are_read_strictly(monkeypatch, raw, expected):
     monkeypatch.setenv("SOME_FLAG", raw)
     assert env_bool("SOME_FLAG", default=True) is expected
+
+
+def test_a_time_zone_with_a_typo_stops_start_up(monkeypatch):
+    monkeypatch.setenv("DJANGO_TIME_ZONE", "Europe/Budapset")
+    with pytest.raises(ImproperlyConfigured, match="'Europe/Budapset' is not a time zone"):
+        env_time_zone("DJANGO_TIME_ZONE", "UTC")
 
 
 def test_replica_urls_are_a_comma_separated_list(monkeypatch):
