@@ -11,9 +11,10 @@ class OrdersConfig(AppConfig):
         connect_signals()
 
     def seed_demo_data(self, *, stdout) -> None:
-        from orders.seed import seed_menu
+        from orders.seed import seed_menu, seed_orders
 
         seed_menu(stdout=stdout)
+        seed_orders(stdout=stdout)
 
     def seed_scale_data(self, *, seed) -> None:
         from orders.scale import orders_seed_scale

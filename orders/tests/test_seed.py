@@ -1,4 +1,4 @@
-"""manage.py seed: the original menu with a placeholder picture per pizza."""
+"""manage.py seed: the original menu with a placeholder picture per pizza, and demo orders."""
 
 import io
 from decimal import Decimal
@@ -8,11 +8,13 @@ from django.apps import apps
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from orders.models import Extra, Pizza, PizzaExtra
+from orders.models import Extra, Order, OrderStatusChange, Pizza, PizzaExtra
 
 
 def _seed() -> str:
     output = io.StringIO()
+    # The demo orders are the demo users', moved along by the staff account.
+    apps.get_app_config("users").seed_demo_data(stdout=output)
     apps.get_app_config("orders").seed_demo_data(stdout=output)
     return output.getvalue()
 
@@ -64,6 +66,7 @@ def test_seeding_twice_changes_nothing_and_draws_no_picture_again(clean_media):
 def test_seeding_a_fresh_database_reuses_pictures_already_on_disk(clean_media):
     _seed()
     drawn_at = default_storage.get_modified_time("pizzas/meateor.jpg")
+    Order.objects.all().delete()
     Pizza.objects.all().delete()
 
     _seed()
@@ -80,3 +83,19 @@ def test_seed_keeps_prices_that_staff_changed(clean_media):
     _seed()
 
     assert Pizza.objects.get(name="Meateor").price == Decimal("18.00")
+
+
+@pytest.mark.django_db
+def test_seed_places_demo_orders_in_every_kitchen_status_once(clean_media):
+    assert "demo orders: 4 placed" in _seed()
+    assert "demo orders: 0 placed, 4 already there" in _seed()
+
+    assert sorted(Order.objects.values_list("status", flat=True)) == [
+        "delivered",
+        "out_for_delivery",
+        "preparing",
+        "received",
+    ]
+    mates = Order.objects.get(user__username="mate")
+    assert (mates.customer_name, mates.total) == ("Mate Nagy", Decimal("42.70"))
+    assert OrderStatusChange.objects.count() == 4 + 1 + 2 + 3
