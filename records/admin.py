@@ -1,14 +1,21 @@
 """Admin for medical records and their audit log.
 
 Every change made here goes through the same services as the API, so it is audited
-the same way; so is every record shown to staff (the list page and the record page).
-Staff may do here what the API lets them do; the audit log is read-only for everyone.
+the same way; so is every read of medical data: the record page, where the diagnosis
+and treatment are shown. The list shows none (ids, patient, doctor, dates), so
+browsing it is not a read of the records. Staff may do here what the API lets them
+do; the audit log is read-only for everyone.
 """
+
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
+from config.admin_filters import TextInputFilter, UuidInputFilter
 from config.read_only_admin import ReadOnlyModelAdmin
 from config.request_logging import request_id_of
 from records.models import Record, RecordAuditEntry
@@ -60,16 +67,68 @@ class StaffOnlyAdmin(admin.ModelAdmin):
         return _is_staff(request)
 
 
+class RecordPatientFilter(TextInputFilter):
+    title = "patient"
+    parameter_name = "patient"
+    lookup = "patient__username"
+    placeholder = "username"
+
+
+class EntryPatientFilter(RecordPatientFilter):
+    # The entry keeps the username itself: it outlives the account.
+    lookup = "patient_username"
+
+
+class EntryActorFilter(TextInputFilter):
+    title = "actor"
+    parameter_name = "actor"
+    lookup = "actor_username"
+    placeholder = "username"
+
+
+class EntryRecordFilter(UuidInputFilter):
+    title = "record"
+    parameter_name = "record"
+    lookup = "record_id"
+    placeholder = "record id"
+
+
+def short_uuid(value) -> str:
+    """The first 8 characters of a UUID, as the orders list shows them."""
+    return str(value)[:8]
+
+
 @admin.register(Record)
 class RecordAdmin(StaffOnlyAdmin):
     form = RecordAdminForm
-    list_display = ("id", "patient", "doctor", "date_of_treatment", "created_at", "updated_at")
-    list_filter = ("doctor", "date_of_treatment", "created_at")
+    list_display = (
+        "short_id",
+        "patient",
+        "doctor",
+        "date_of_treatment",
+        "created_at",
+        "updated_at",
+        "audit_trail",
+    )
+    list_filter = (RecordPatientFilter, "doctor", "date_of_treatment", "created_at")
     search_fields = ("patient__username", "patient__first_name", "patient__last_name")
     list_select_related = ("patient",)
     date_hierarchy = "date_of_treatment"
-    readonly_fields = ("id", "created_at", "updated_at")
+    readonly_fields = ("id", "created_at", "updated_at", "audit_trail")
     ordering = ("-created_at", "-id")
+
+    @admin.display(description="record", ordering="id")
+    def short_id(self, record: Record) -> str:
+        return short_uuid(record.id)
+
+    @admin.display(description="audit trail")
+    def audit_trail(self, record: Record) -> str:
+        if record.pk is None:
+            return "-"
+        url = reverse("admin:records_recordauditentry_changelist")
+        return format_html(
+            '<a href="{}?{}">Who did what, and when</a>', url, urlencode({"record": record.pk})
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return _is_staff(request)
@@ -113,17 +172,6 @@ class RecordAdmin(StaffOnlyAdmin):
         for record in queryset.select_related("patient"):
             record_delete(record=record, actor=request.user, request_id=request_id_of(request))
 
-    def changelist_view(self, request: HttpRequest, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl")
-        if changelist is not None and request.method == "GET":
-            record_audit_reads(
-                records=changelist.result_list,
-                actor=request.user,
-                request_id=request_id_of(request),
-            )
-        return response
-
     def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
         record = getattr(response, "context_data", {}).get("original")
@@ -141,14 +189,18 @@ class RecordAuditEntryAdmin(StaffOnlyAdmin, ReadOnlyModelAdmin):
         "action",
         "actor_username",
         "patient_username",
-        "record_id",
+        "short_record_id",
         "changed_fields",
         "request_id",
     )
-    list_filter = ("action", "created_at")
+    list_filter = ("action", EntryActorFilter, EntryPatientFilter, EntryRecordFilter, "created_at")
     search_fields = ("=record_id", "actor_username", "patient_username", "=request_id")
     date_hierarchy = "created_at"
     ordering = ("-created_at", "-id")
     actions = None
     # Every staff read adds entries: no COUNT(*) of the whole log on each page.
     show_full_result_count = False
+
+    @admin.display(description="record", ordering="record_id")
+    def short_record_id(self, entry: RecordAuditEntry) -> str:
+        return short_uuid(entry.record_id)
