@@ -127,6 +127,10 @@ setup() {
   [ -x "$PGBOUNCER" ] || { log "installing pgbouncer";
     { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y -o DPkg::Lock::Timeout=300 pgbouncer; } >&2
     [ -x "$PGBOUNCER" ] || die "pgbouncer is not available"; }
+  # The browser test drives Debian's Chromium (Playwright's own download is not used).
+  [ -x /usr/bin/chromium ] || { log "installing chromium";
+    { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends -o DPkg::Lock::Timeout=300 chromium; } >&2
+    [ -x /usr/bin/chromium ] || die "chromium is not available"; }
   # Let the kernel pick free ports (all bound at once so they differ); concurrent
   # runs on one machine therefore do not collide. The system python starts fastest.
   read -r PRIMARY_PORT REPLICA_PORT REDIS_PORT PGBOUNCER_PORT <<<"$("$(command -v /usr/bin/python3 || command -v python3)" -c 'import socket

@@ -1,0 +1,101 @@
+"""A real browser against a live server: the docs call the API, staff move an order.
+
+Debian's Chromium (installed by `make test` with the services) driven by Playwright;
+screenshots of each step go to test-output/browser/ for a person to look at.
+"""
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import expect, sync_playwright
+
+from orders.models import Order
+from orders.services import order_place
+from users.tests.factories import DEFAULT_PASSWORD, UserFactory
+
+CHROMIUM = "/usr/bin/chromium"
+# Headless, and nothing that reaches out of this machine on its own.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-output" / "browser"
+# Playwright waits this long (ms) for a page or an element before failing the test.
+TIMEOUT_MS = 15_000
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, databases="__all__")]
+
+
+@pytest.fixture
+def page(monkeypatch):
+    # Playwright's sync API keeps an event loop running in this thread, so Django takes
+    # the test's own ORM calls for calls from async code; they are not (the live server
+    # answers in its own thread), hence the switch Django offers for this case.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.set_default_timeout(TIMEOUT_MS)
+            yield page
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def order(menu):
+    placed, _ = order_place(
+        user=None,
+        customer_name="Carol Stranger",
+        phone="+36301234567",
+        delivery_address={
+            "street": "Váci utca",
+            "house_number": "5",
+            "apartment": "",
+            "postal_code": "1052",
+            "city": "Budapest",
+            "country": "HU",
+        },
+        items=[{"pizza": menu.margherita.pk, "quantity": 1, "extras": []}],
+    )
+    # The live server reads the replica like any request: let it catch up first.
+    subprocess.run([os.environ["TEST_SERVICES_SCRIPT"], "wait-replica"], check=True, timeout=60)
+    return placed
+
+
+def test_the_docs_call_the_menu_and_staff_advance_an_order_in_the_admin(page, live_server, order):
+    UserFactory(username="kitchen", is_staff=True, is_superuser=True)
+
+    page.goto(f"{live_server.url}/docs/")
+    menu = page.locator(".opblock-get:has(.opblock-summary-path[data-path='/api/pizzas/'])")
+    menu.locator(".opblock-summary").first.click()
+    menu.get_by_role("button", name="Try it out").click()
+    menu.get_by_role("button", name="Execute").click()
+    status = menu.locator(".live-responses-table .response .response-col_status").first
+    expect(status).to_have_text("200")
+    page.screenshot(path=SCREENSHOTS / "docs-menu-try-it-out.png")
+
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/orders/order/")
+    page.fill("#id_username", "kitchen")
+    page.fill("#id_password", DEFAULT_PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#result_list")).to_contain_text("Carol Stranger")
+    page.screenshot(path=SCREENSHOTS / "admin-orders.png")
+
+    page.check(f"input[name=_selected_action][value='{order.pk}']")
+    page.select_option("select[name=action]", "advance_status")
+    page.click("button[name=index]")
+    expect(page.locator(".messagelist")).to_contain_text("1 order(s) moved")
+    page.screenshot(path=SCREENSHOTS / "admin-order-advanced.png")
+
+    assert Order.objects.using("default").get(pk=order.pk).status == "preparing"
