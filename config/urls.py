@@ -22,7 +22,11 @@ urlpatterns = [
     path("metrics", metrics.metrics, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(url_name="schema", template_name="config/redoc.html"),
+        name="redoc",
+    ),
     path("api/auth/", include("authentication.urls")),
     path("api/", include("users.urls")),
     path("api/", include("social.urls")),

@@ -4,6 +4,7 @@ import hashlib
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -17,7 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from config.api.cache_control import PrivateNoStoreMixin
-from config.api.errors import ApplicationError, error_response
+from config.api.errors import INVALID_INPUT, ApplicationError, error_body, error_response
 from config.api.pagination import CursorPagination
 from config.api.query import choice_filter_parameter
 from orders import selectors, services
@@ -43,6 +44,19 @@ def _cache_key(request: Request) -> str:
     return hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
 
 
+# The ids of a freshly seeded menu (`manage.py seed`), so that "Try it out" succeeds.
+PIZZA_ID_PARAMETER = OpenApiParameter(
+    name="id",
+    type=OpenApiTypes.INT,
+    location=OpenApiParameter.PATH,
+    description="The pizza's id, as the menu lists it.",
+    examples=[OpenApiExample("Cheese & Tomato", value=1), OpenApiExample("Mighty Meaty", value=2)],
+)
+NO_PIZZA = error_response(
+    "No pizza with this id on the menu.", error_body(404, "not_found", "Not found.")
+)
+
+
 @extend_schema_view(
     list=extend_schema(
         summary="The menu",
@@ -51,9 +65,14 @@ def _cache_key(request: Request) -> str:
         "staff changes in the admin refresh at once.",
         parameters=[PizzaListQuerySerializer],
     ),
-    retrieve=extend_schema(summary="One pizza of the menu"),
+    retrieve=extend_schema(
+        summary="One pizza of the menu",
+        parameters=[PIZZA_ID_PARAMETER],
+        responses={200: PizzaSerializer, 404: NO_PIZZA},
+    ),
 )
-@extend_schema(tags=["menu"])
+# The menu is the same for everyone: no credentials to send (no padlock in /docs/).
+@extend_schema(tags=["menu"], auth=[])
 class PizzaViewSet(viewsets.ReadOnlyModelViewSet):
     """The menu: anyone may read it; answers come from the cache."""
 
@@ -76,7 +95,8 @@ class PizzaViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(menu_cached(_cache_key(request), lambda: self._pizza_data(id)))
 
     @extend_schema(
-        responses=PizzaExtraSerializer(many=True),
+        parameters=[PIZZA_ID_PARAMETER],
+        responses={200: PizzaExtraSerializer(many=True), 404: NO_PIZZA},
         summary="The extras offered for a pizza",
         description="Not paginated: a pizza offers a handful of extras.",
     )
@@ -122,6 +142,34 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
 )
 
 
+# Prefilled in /docs/: it succeeds on a freshly seeded menu (pizza 2 is Mighty Meaty,
+# which offers extra 3, bacon); the phone is written as a customer would.
+ORDER_EXAMPLE = OpenApiExample(
+    "Three pizzas to an address in Budapest",
+    request_only=True,
+    value={
+        "customer_name": "Mate Nagy",
+        "phone": "+36 30 123 4567",
+        "delivery_address": {
+            "street": "Andrássy út",
+            "house_number": "12",
+            "apartment": "3/4",
+            "postal_code": "1061",
+            "city": "Budapest",
+            "country": "HU",
+        },
+        "items": [
+            {"pizza": 2, "quantity": 1, "extras": [{"extra": 3, "quantity": 1}]},
+            {"pizza": 1, "quantity": 2, "extras": []},
+        ],
+        "note": "Ring twice.",
+    },
+)
+NO_ORDER = error_response(
+    "No order with this id.", error_body(404, "not_found", "No order with this id.")
+)
+
+
 @extend_schema(tags=["orders"])
 class OrderViewSet(PrivateNoStoreMixin, viewsets.GenericViewSet):
     """Orders: anyone places one; the id is the capability to read it. A customer's
@@ -154,14 +202,37 @@ class OrderViewSet(PrivateNoStoreMixin, viewsets.GenericViewSet):
     @extend_schema(
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
         request=OrderCreateSerializer,
+        examples=[ORDER_EXAMPLE],
         responses={
             201: OrderSerializer,
             200: OpenApiResponse(OrderSerializer, description="A retry: the first order."),
-            400: error_response("Invalid order, with a message per field."),
-            409: error_response("The Idempotency-Key was used for another order."),
+            400: error_response(
+                "Invalid order, with a message per field.",
+                error_body(
+                    400,
+                    "invalid",
+                    INVALID_INPUT,
+                    {
+                        "phone": ["This phone number does not exist."],
+                        "items.0.pizza": ["No pizza with id 99 on the menu."],
+                    },
+                ),
+            ),
+            409: error_response(
+                "The Idempotency-Key was used for another order.",
+                error_body(
+                    409,
+                    "idempotency_key_reused",
+                    "This Idempotency-Key was already used for a different order.",
+                    {"Idempotency-Key": ["Use a new key for a new order."]},
+                ),
+            ),
             429: error_response(
                 "Too many orders from this IP without an account; the `Retry-After` "
-                "header gives the seconds to wait."
+                "header gives the seconds to wait.",
+                error_body(
+                    429, "throttled", "Request was throttled. Expected available in 42 seconds."
+                ),
             ),
         },
         summary="Place an order",
@@ -203,20 +274,46 @@ class OrderViewSet(PrivateNoStoreMixin, viewsets.GenericViewSet):
     @extend_schema(
         summary="One order",
         description="Whoever holds the order's id may read it (the id is the capability).",
-        responses={200: OrderSerializer, 404: error_response("No order with this id.")},
+        responses={200: OrderSerializer, 404: NO_ORDER},
     )
     def retrieve(self, request: Request, id: str) -> Response:
         return Response(OrderSerializer(selectors.order_get(order_id=id)).data)
 
     @extend_schema(
         request=ORDER_STATUS_REQUEST,
+        examples=[
+            OpenApiExample("Start preparing it", value={"status": "preparing"}, request_only=True),
+            OpenApiExample("Cancel it", value={"status": "cancelled"}, request_only=True),
+        ],
         responses={
             200: OrderSerializer,
-            400: error_response("No status, or not one of the statuses."),
-            401: error_response("Not logged in."),
-            403: error_response("Neither staff nor the customer of this order."),
-            404: error_response("No order with this id."),
-            409: error_response("The flow does not allow this move."),
+            400: error_response(
+                "No status, or not one of the statuses.",
+                error_body(
+                    400, "invalid", INVALID_INPUT, {"status": ['"cooked" is not a valid choice.']}
+                ),
+            ),
+            401: error_response(
+                "Not logged in.",
+                error_body(
+                    401, "not_authenticated", "Authentication credentials were not provided."
+                ),
+            ),
+            403: error_response(
+                "Neither staff nor the customer of this order.",
+                error_body(
+                    403, "permission_denied", "Only staff and the customer may change an order."
+                ),
+            ),
+            404: NO_ORDER,
+            409: error_response(
+                "The flow does not allow this move.",
+                error_body(
+                    409,
+                    "invalid_transition",
+                    "An order that is delivered cannot become preparing.",
+                ),
+            ),
         },
         summary="Change the status of an order",
         description=(

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
-from drf_spectacular.utils import OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -174,9 +174,28 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
     return _json_error(403, "csrf_failed", f"CSRF verification failed: {reason}")
 
 
-def error_response(description: str) -> OpenApiResponse:
-    """An error status of ``@extend_schema(responses=...)``: the ``Error`` body, described."""
-    return OpenApiResponse(response=ERROR_SCHEMA_REF, description=description)
+# What most operations may answer, with the codes the API really sends: the examples
+# of every operation's ``default`` response (operations document their own errors too).
+COMMON_ERRORS = [
+    error_body(400, "invalid", INVALID_INPUT, {"email": ["This field is required."]}),
+    error_body(401, "not_authenticated", "Authentication credentials were not provided."),
+    error_body(403, "permission_denied", "You do not have permission to perform this action."),
+    error_body(404, "not_found", "Not found."),
+    error_body(429, "throttled", "Request was throttled. Expected available in 42 seconds."),
+]
+
+
+def error_response(description: str, *examples: dict[str, Any]) -> OpenApiResponse:
+    """An error status of ``@extend_schema(responses=...)``: the ``Error`` body, described,
+    with ``examples`` (bodies from ``error_body``) shown under their codes."""
+    return OpenApiResponse(
+        response=ERROR_SCHEMA_REF,
+        description=description,
+        examples=[
+            OpenApiExample(example["code"], value=example, response_only=True)
+            for example in examples
+        ],
+    )
 
 
 def add_error_responses(result: dict, generator, request, public) -> dict:
@@ -202,7 +221,18 @@ def add_error_responses(result: dict, generator, request, public) -> dict:
     )
     error = {
         "description": "Error (see the status code)",
-        "content": {"application/json": {"schema": ERROR_SCHEMA_REF}},
+        "content": {
+            "application/json": {
+                "schema": ERROR_SCHEMA_REF,
+                "examples": {
+                    example["code"]: {
+                        "summary": f"{example['status']} {example['code']}",
+                        "value": example,
+                    }
+                    for example in COMMON_ERRORS
+                },
+            }
+        },
     }
     for path in result.get("paths", {}).values():
         for operation in path.values():

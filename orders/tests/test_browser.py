@@ -1,4 +1,5 @@
-"""A real browser against a live server: the docs call the API, staff move an order.
+"""A real browser against a live server: the docs call the API and ask no other host
+for anything, staff move an order in the admin.
 
 Debian's Chromium (installed by `make test` with the services) driven by Playwright;
 screenshots of each step go to test-output/browser/ for a person to look at.
@@ -75,6 +76,9 @@ def order(menu):
 
 def test_the_docs_call_the_menu_and_staff_advance_an_order_in_the_admin(page, live_server, order):
     UserFactory(username="kitchen", is_staff=True, is_superuser=True)
+    elsewhere, blocked = [], []
+    page.on("request", lambda request: _note_if_elsewhere(request.url, live_server.url, elsewhere))
+    page.on("requestfailed", lambda request: _note_if_blocked(request, blocked))
 
     page.goto(f"{live_server.url}/docs/")
     menu = page.locator(".opblock-get:has(.opblock-summary-path[data-path='/api/pizzas/'])")
@@ -84,6 +88,10 @@ def test_the_docs_call_the_menu_and_staff_advance_an_order_in_the_admin(page, li
     status = menu.locator(".live-responses-table .response .response-col_status").first
     expect(status).to_have_text("200")
     page.screenshot(path=SCREENSHOTS / "docs-menu-try-it-out.png")
+
+    page.goto(f"{live_server.url}/redoc/")
+    expect(page.locator("h1", has_text="Platform API")).to_be_visible()
+    page.screenshot(path=SCREENSHOTS / "redoc.png")
 
     page.goto(f"{live_server.url}/admin/login/?next=/admin/orders/order/")
     page.fill("#id_username", "kitchen")
@@ -99,3 +107,16 @@ def test_the_docs_call_the_menu_and_staff_advance_an_order_in_the_admin(page, li
     page.screenshot(path=SCREENSHOTS / "admin-order-advanced.png")
 
     assert Order.objects.using("default").get(pk=order.pk).status == "preparing"
+    # Offline docs: nothing went to another host; what ReDoc tried (its footer logo),
+    # the page's Content-Security-Policy stopped in the browser.
+    assert elsewhere == blocked
+
+
+def _note_if_elsewhere(url: str, server_url: str, elsewhere: list[str]) -> None:
+    if not url.startswith((f"{server_url}/", f"blob:{server_url}/", "data:")):
+        elsewhere.append(url)
+
+
+def _note_if_blocked(request, blocked: list[str]) -> None:
+    if request.failure == "csp":
+        blocked.append(request.url)

@@ -1,6 +1,11 @@
 """What the OpenAPI schema tells a client about the orders endpoints."""
 
+import io
+
 import pytest
+
+from orders.models import Extra, Pizza
+from orders.seed import seed_menu
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -39,3 +44,41 @@ def test_documented_errors_have_the_error_body(schema, method, path, status):
     response = schema["paths"][path][method]["responses"][status]
 
     assert response["content"]["application/json"]["schema"] == ERROR
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "code"),
+    [
+        ("post", "/api/orders/", "409", "idempotency_key_reused"),
+        ("patch", "/api/orders/{id}/", "409", "invalid_transition"),
+        ("patch", "/api/orders/{id}/", "403", "permission_denied"),
+    ],
+)
+def test_documented_errors_show_their_real_code(schema, method, path, status, code):
+    content = schema["paths"][path][method]["responses"][status]["content"]["application/json"]
+
+    assert [example["value"]["code"] for example in content["examples"].values()] == [code]
+
+
+@pytest.mark.django_db
+def test_the_documented_order_is_placed_on_a_freshly_seeded_menu(schema, api_client):
+    seed_menu(stdout=io.StringIO())
+    body = schema["paths"]["/api/orders/"]["post"]["requestBody"]["content"]["application/json"]
+    (example,) = body["examples"].values()
+    order = example["value"]
+    # On a fresh database the menu's ids start at 1; here the sequences have moved on.
+    first_pizza = Pizza.objects.order_by("id").first().pk - 1
+    first_extra = Extra.objects.order_by("id").first().pk - 1
+    for item in order["items"]:
+        item["pizza"] += first_pizza
+        for extra in item["extras"]:
+            extra["extra"] += first_extra
+
+    response = api_client.post("/api/orders/", order)
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["phone"] == "+36301234567"
+    assert [item["pizza_name"] for item in response.json()["items"]] == [
+        "Mighty Meaty",
+        "Cheese & Tomato",
+    ]
