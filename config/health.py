@@ -66,7 +66,10 @@ def _cache_probe() -> None:
     cache.delete(key)
 
 
-@extend_schema(responses={200: inline_serializer("Live", {"status": serializers.CharField()})})
+@extend_schema(
+    summary="Liveness: the process runs",
+    responses={200: inline_serializer("Live", {"status": serializers.CharField()})},
+)
 @api_view(["GET"])
 @authentication_classes([])
 @permission_classes([AllowAny])
@@ -75,7 +78,10 @@ def live(request: Request) -> Response:
     return Response({"status": "up"})
 
 
-@extend_schema(responses={200: _readiness, 503: _readiness})
+@extend_schema(
+    summary="Readiness: the databases and the cache answer",
+    responses={200: _readiness, 503: _readiness},
+)
 @api_view(["GET"])
 @authentication_classes([])
 @permission_classes([AllowAny])
