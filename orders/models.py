@@ -185,7 +185,7 @@ class OrderItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.quantity} x {self.pizza_name} (order {str(self.order_id)[:8]})"
+        return f"{self.quantity} x {self.pizza_name}"
 
 
 class OrderItemExtra(models.Model):
