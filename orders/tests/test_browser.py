@@ -7,11 +7,13 @@ screenshots of each step go to test-output/browser/ for a person to look at.
 
 import os
 import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from orders.models import Order
 from orders.services import order_place
@@ -36,12 +38,11 @@ TIMEOUT_MS = 15_000
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, databases="__all__")]
 
 
-@pytest.fixture
-def page(monkeypatch):
-    # Playwright's sync API keeps an event loop running in this thread, so Django takes
-    # the test's own ORM calls for calls from async code; they are not (the live server
-    # answers in its own thread), hence the switch Django offers for this case.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+@contextmanager
+def chromium_page() -> Iterator[Page]:
+    """A page of a fresh headless Chromium. Playwright's sync API runs an event loop in
+    this thread meanwhile: Django refuses database calls under it, so tests make theirs
+    before and after, never inside."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -74,13 +75,25 @@ def order(menu):
     return placed
 
 
-def test_the_docs_call_the_menu_and_staff_advance_an_order_in_the_admin(page, live_server, order):
+def test_the_docs_call_the_menu_and_staff_advance_an_order_in_the_admin(live_server, order):
     UserFactory(username="kitchen", is_staff=True, is_superuser=True)
     elsewhere, blocked = [], []
-    page.on("request", lambda request: _note_if_elsewhere(request.url, live_server.url, elsewhere))
-    page.on("requestfailed", lambda request: _note_if_blocked(request, blocked))
+    with chromium_page() as page:
+        page.on(
+            "request", lambda request: _note_if_elsewhere(request.url, live_server.url, elsewhere)
+        )
+        page.on("requestfailed", lambda request: _note_if_blocked(request, blocked))
+        _browse(page, live_server.url, order)
 
-    page.goto(f"{live_server.url}/docs/")
+    assert Order.objects.using("default").get(pk=order.pk).status == "preparing"
+    # Offline docs: nothing went to another host; what ReDoc tried (its footer logo),
+    # the page's Content-Security-Policy stopped in the browser.
+    assert elsewhere == blocked
+
+
+def _browse(page: Page, server_url: str, order: Order) -> None:
+    """The steps in the browser, a screenshot after each."""
+    page.goto(f"{server_url}/docs/")
     menu = page.locator(".opblock-get:has(.opblock-summary-path[data-path='/api/pizzas/'])")
     menu.locator(".opblock-summary").first.click()
     menu.get_by_role("button", name="Try it out").click()
@@ -89,11 +102,11 @@ def test_the_docs_call_the_menu_and_staff_advance_an_order_in_the_admin(page, li
     expect(status).to_have_text("200")
     page.screenshot(path=SCREENSHOTS / "docs-menu-try-it-out.png")
 
-    page.goto(f"{live_server.url}/redoc/")
+    page.goto(f"{server_url}/redoc/")
     expect(page.locator("h1", has_text="Platform API")).to_be_visible()
     page.screenshot(path=SCREENSHOTS / "redoc.png")
 
-    page.goto(f"{live_server.url}/admin/login/?next=/admin/orders/order/")
+    page.goto(f"{server_url}/admin/login/?next=/admin/orders/order/")
     page.fill("#id_username", "kitchen")
     page.fill("#id_password", DEFAULT_PASSWORD)
     page.click("input[type=submit]")
@@ -105,11 +118,6 @@ def test_the_docs_call_the_menu_and_staff_advance_an_order_in_the_admin(page, li
     page.click("button[name=index]")
     expect(page.locator(".messagelist")).to_contain_text("1 order(s) moved")
     page.screenshot(path=SCREENSHOTS / "admin-order-advanced.png")
-
-    assert Order.objects.using("default").get(pk=order.pk).status == "preparing"
-    # Offline docs: nothing went to another host; what ReDoc tried (its footer logo),
-    # the page's Content-Security-Policy stopped in the browser.
-    assert elsewhere == blocked
 
 
 def _note_if_elsewhere(url: str, server_url: str, elsewhere: list[str]) -> None:
