@@ -66,7 +66,10 @@ admin.site.unregister(BlacklistedToken)
 
 @admin.register(OutstandingToken)
 class SuperusersOutstandingTokenAdmin(SuperusersOnlyMixin, OutstandingTokenAdmin):
-    pass
+    def has_change_permission(self, request, obj=None) -> bool:
+        # simplejwt's own admin allows "change" on GETs, which shows a Save button on a
+        # page where every field is read-only; its POST is refused anyway.
+        return False
 
 
 @admin.register(BlacklistedToken)

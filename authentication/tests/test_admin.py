@@ -1,8 +1,9 @@
 import pytest
 from django.contrib.auth.models import Permission
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from authentication.services import password_reset_request
+from authentication.services import password_reset_request, token_pair_issue
 
 
 def test_staff_see_reset_codes_without_their_hash(admin_client, alice):
@@ -45,3 +46,13 @@ def test_refresh_tokens_are_hidden_from_staff_whatever_their_permissions(
 @pytest.mark.parametrize("model", ["outstandingtoken", "blacklistedtoken"])
 def test_superusers_see_the_refresh_tokens(admin_client, model):
     assert admin_client.get(f"/admin/token_blacklist/{model}/").status_code == 200
+
+
+def test_an_issued_token_is_shown_with_no_save_button(admin_client, alice):
+    token_pair_issue(user=alice)
+    token = OutstandingToken.objects.get(user=alice)
+
+    page = admin_client.get(f"/admin/token_blacklist/outstandingtoken/{token.pk}/change/")
+
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
