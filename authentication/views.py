@@ -1,6 +1,6 @@
 """The authentication endpoints: thin views over ``authentication.services``."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -32,14 +32,26 @@ from authentication.throttles import (
     SignupIPThrottle,
 )
 from config.api.cache_control import PrivateNoStoreMixin
-from config.api.errors import error_response
+from config.api.errors import INVALID_INPUT as INVALID_INPUT_DETAIL
+from config.api.errors import error_body, error_response
 from config.api.throttling import SlotThrottledMixin
 
-INVALID_INPUT = error_response("Invalid input; `fields` says which and why.")
-NOT_AUTHENTICATED = error_response("No valid access token.")
+INVALID_INPUT = error_response(
+    "Invalid input; `fields` says which and why.",
+    error_body(400, "invalid", INVALID_INPUT_DETAIL, {"email": ["Enter a valid email address."]}),
+)
+NOT_AUTHENTICATED = error_response(
+    "No valid access token.",
+    error_body(401, "not_authenticated", "Authentication credentials were not provided."),
+)
 THROTTLED = error_response(
     "Too many attempts from this IP or on this account; the `Retry-After` header gives "
-    "the seconds to wait."
+    "the seconds to wait.",
+    error_body(429, "throttled", "Request was throttled. Expected available in 42 seconds."),
+)
+# A demo account of `manage.py seed`: "Try it out" logs in as it.
+LOGIN_EXAMPLE = OpenApiExample(
+    "A demo account", value={"login": "mate", "password": "demo-password-2021"}, request_only=True
 )
 LIMIT_UNAVAILABLE = error_response(
     "The attempt limits cannot be checked right now (their store is away); the "
@@ -73,13 +85,30 @@ class AccountViewSet(PrivateNoStoreMixin, SlotThrottledMixin, PublicMixin, views
 
     @extend_schema(
         operation_id="auth_signup",
+        summary="Sign up",
         request=SignupSerializer,
+        examples=[
+            OpenApiExample(
+                "A new person",
+                value={
+                    "username": "dora",
+                    "email": "dora@example.com",
+                    "password": "a sturdy passphrase",
+                    "first_name": "Dora",
+                    "last_name": "Explorer",
+                },
+                request_only=True,
+            )
+        ],
         responses={
             201: SessionSerializer,
             400: INVALID_INPUT,
             429: error_response(
                 "Too many sign-ups from this IP; the `Retry-After` header gives the seconds "
-                "to wait."
+                "to wait.",
+                error_body(
+                    429, "throttled", "Request was throttled. Expected available in 42 seconds."
+                ),
             ),
         },
         description="Create an account and log it in. Throttled per IP (429).",
@@ -92,6 +121,7 @@ class AccountViewSet(PrivateNoStoreMixin, SlotThrottledMixin, PublicMixin, views
 
     @extend_schema(
         operation_id="auth_me_read",
+        summary="Your account",
         responses={200: AccountSerializer, 401: NOT_AUTHENTICATED},
         description="Your own account, email and date of birth included.",
     )
@@ -109,6 +139,7 @@ class AccountViewSet(PrivateNoStoreMixin, SlotThrottledMixin, PublicMixin, views
 
     @extend_schema(
         operation_id="auth_me_update",
+        summary="Change your account",
         request=AccountUpdateSerializer,
         responses={
             200: AccountSerializer,
@@ -138,6 +169,7 @@ class AccountViewSet(PrivateNoStoreMixin, SlotThrottledMixin, PublicMixin, views
 
     @extend_schema(
         operation_id="auth_password_forgot",
+        summary="Forgot the password: mail a code",
         request=PasswordForgotSerializer,
         responses={
             202: OpenApiResponse(description="Accepted, whether the email is known or not."),
@@ -164,11 +196,18 @@ class AccountViewSet(PrivateNoStoreMixin, SlotThrottledMixin, PublicMixin, views
 
     @extend_schema(
         operation_id="auth_password_reset",
+        summary="Reset the password with the mailed code",
         request=PasswordResetSerializer,
         responses={
             204: OpenApiResponse(description="Password changed; every refresh token revoked."),
             400: error_response(
-                "Wrong, expired or used code, or a password the validators refuse."
+                "Wrong, expired or used code, or a password the validators refuse.",
+                error_body(
+                    400,
+                    "invalid_code",
+                    "The code is wrong or has expired.",
+                    {"code": ["The code is wrong or has expired."]},
+                ),
             ),
             429: THROTTLED,
             503: LIMIT_UNAVAILABLE,
@@ -200,11 +239,16 @@ class LoginView(PrivateNoStoreMixin, SlotThrottledMixin, PublicMixin, APIView):
 
     @extend_schema(
         operation_id="auth_login",
+        summary="Log in: a JWT pair",
         request=LoginSerializer,
+        examples=[LOGIN_EXAMPLE],
         responses={
             200: SessionSerializer,
             400: INVALID_INPUT,
-            401: error_response("Wrong login or password (one answer for both)."),
+            401: error_response(
+                "Wrong login or password (one answer for both).",
+                error_body(401, "invalid_credentials", "No active account with these credentials."),
+            ),
             429: THROTTLED,
             503: LIMIT_UNAVAILABLE,
         },
@@ -225,11 +269,15 @@ class LoginView(PrivateNoStoreMixin, SlotThrottledMixin, PublicMixin, APIView):
 class RefreshView(PrivateNoStoreMixin, PublicMixin, APIView):
     @extend_schema(
         operation_id="auth_refresh",
+        summary="Refresh: a new JWT pair",
         request=RefreshSerializer,
         responses={
             200: TokenPairSerializer,
             400: INVALID_INPUT,
-            401: error_response("Invalid, expired, already used or logged-out refresh token."),
+            401: error_response(
+                "Invalid, expired, already used or logged-out refresh token.",
+                error_body(401, "token_not_valid", "Token is blacklisted"),
+            ),
         },
         description=(
             "A new pair; the refresh token sent stops working. 401 for an invalid, "
@@ -247,6 +295,7 @@ class RefreshView(PrivateNoStoreMixin, PublicMixin, APIView):
 class LogoutView(APIView):
     @extend_schema(
         operation_id="auth_logout",
+        summary="Log out: revoke a refresh token",
         request=RefreshSerializer,
         responses={
             204: OpenApiResponse(description="That refresh token stopped working."),
