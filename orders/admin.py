@@ -109,6 +109,12 @@ class OrderStatusChangeInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("changed_by")
 
 
+def _local_time(moment) -> str:
+    """In the admin's zone (DJANGO_TIME_ZONE), with its abbreviation, so that nobody
+    wonders which clock it is."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M %Z}"
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = (
@@ -143,11 +149,11 @@ class OrderAdmin(admin.ModelAdmin):
         "country",
         "note",
         "total_with_currency",
-        "created_at",
-        "updated_at",
+        "placed_at",
+        "changed_at",
     )
     fieldsets = (
-        (None, {"fields": ("id", "status", "total_with_currency", "created_at", "updated_at")}),
+        (None, {"fields": ("id", "status", "total_with_currency", "placed_at", "changed_at")}),
         ("Customer", {"fields": ("user", "customer_name", "phone", "note")}),
         (
             "Delivery address",
@@ -161,8 +167,11 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.display(description="placed", ordering="created_at")
     def placed_at(self, order: Order) -> str:
-        # With the zone's abbreviation, so nobody wonders which clock it is.
-        return f"{timezone.localtime(order.created_at):%Y-%m-%d %H:%M %Z}"
+        return _local_time(order.created_at)
+
+    @admin.display(description="last changed")
+    def changed_at(self, order: Order) -> str:
+        return _local_time(order.updated_at)
 
     @admin.display(description="total", ordering="total")
     def total_with_currency(self, order: Order) -> str:

@@ -218,9 +218,11 @@ class TestOrderTimesAndSearch:
         Order.objects.filter(pk=order.pk).update(created_at=noon_utc)
 
         listing = admin_client.get(ORDERS).content.decode()
+        page = admin_client.get(f"{ORDERS}{order.pk}/change/").content.decode()
         detail = api_client.get(f"/api/orders/{order.pk}/")
 
         assert "2026-01-15 13:00 CET" in listing
+        assert "2026-01-15 13:00 CET" in page
         assert detail.json()["created_at"] == "2026-01-15T12:00:00Z"
 
     @pytest.mark.parametrize("term", ["06 30 123 4567", "30/123-4567", "+36 30 123 4567"])
