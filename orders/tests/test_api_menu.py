@@ -34,6 +34,14 @@ class TestTheMenu:
             },
         ]
 
+    @pytest.mark.parametrize("path", ["", "{id}/", "{id}/extras/"])
+    def test_a_stale_bearer_token_does_not_get_in_the_way_of_the_menu(self, api_client, menu, path):
+        api_client.credentials(HTTP_AUTHORIZATION="Bearer expired.or.forged")
+
+        response = api_client.get(URL + path.format(id=menu.margherita.pk))
+
+        assert response.status_code == 200
+
     def test_the_image_is_an_absolute_url(self, api_client, menu):
         menu.margherita.image.save("margherita.jpg", ContentFile(b"jpeg"), save=True)
 
