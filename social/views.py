@@ -7,7 +7,12 @@ may not import this one).
 """
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
@@ -15,7 +20,12 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.api.errors import NotAuthenticated, NotFound, error_response
+from config.api.errors import (
+    NotAuthenticated,
+    NotFound,
+    error_body,
+    error_response,
+)
 from config.api.pagination import KeysetPagination
 from config.database_router import reads_from_primary
 from social import profile_cache, selectors, services
@@ -31,7 +41,12 @@ from social.serializers import (
     user_summary_data,
 )
 from users.models import User
-from users.selectors import user_get_by_username, user_get_for_field, user_id_subquery
+from users.selectors import (
+    UNKNOWN_USERNAME,
+    user_get_by_username,
+    user_get_for_field,
+    user_id_subquery,
+)
 
 USERNAME_PARAMETER = OpenApiParameter(
     "username", OpenApiTypes.STR, OpenApiParameter.PATH, description="Ignoring case."
@@ -48,11 +63,28 @@ RETRY_AFTER_HEADER = OpenApiParameter(
     response=[429],
     description="Seconds until midnight UTC, when the daily limit starts again.",
 )
+UNKNOWN_USER = error_response("Unknown user.", error_body(404, "not_found", UNKNOWN_USERNAME))
+NOT_AUTHENTICATED = error_response(
+    "Not authenticated.",
+    error_body(401, "not_authenticated", "Authentication credentials were not provided."),
+)
 FOLLOW_LIST_RESPONSES = {
     200: UserSummarySerializer(many=True),
     400: error_response("An invalid cursor."),
-    404: error_response("Unknown user."),
+    404: UNKNOWN_USER,
 }
+# Prefilled in /docs/; each succeeds for the demo account of `manage.py seed` (mate,
+# whose posts of the seed are of earlier days): post 9 is Sara's post, which mate has
+# not reposted, post 6 is Lone's post.
+POST_EXAMPLES = [
+    OpenApiExample("A post", value={"content": "Pizza tonight, anyone?"}, request_only=True),
+    OpenApiExample("A repost", value={"repost_of": 9}, request_only=True),
+    OpenApiExample(
+        "A quote",
+        value={"quote_of": 6, "content": "Following you now, Lone."},
+        request_only=True,
+    ),
+]
 
 
 def _followee_get(username: str) -> User:
@@ -78,20 +110,24 @@ class ProfileViewSet(viewsets.GenericViewSet):
     pagination_class = KeysetPagination
     ordering = NEWEST_FIRST
 
-    @extend_schema(responses={200: ProfileSerializer, 404: error_response("Unknown user.")})
+    @extend_schema(summary="A profile", responses={200: ProfileSerializer, 404: UNKNOWN_USER})
     def retrieve(self, request: Request, username: str) -> Response:
         """A user's profile with their counters, and whether you follow them."""
         user = profile_cache.profile_user_get(username=username)
         return _profile_response(user=user, viewer=request.user)
 
     @extend_schema(
+        summary="Follow a user",
         request=None,
         responses={
             201: OpenApiResponse(ProfileSerializer, description="Followed; their profile."),
             200: OpenApiResponse(ProfileSerializer, description="Already followed."),
-            400: error_response("You cannot follow yourself."),
-            401: error_response("Not authenticated."),
-            404: error_response("Unknown user."),
+            400: error_response(
+                "You cannot follow yourself.",
+                error_body(400, "self_follow", "You cannot follow yourself."),
+            ),
+            401: NOT_AUTHENTICATED,
+            404: UNKNOWN_USER,
         },
     )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
@@ -107,11 +143,8 @@ class ProfileViewSet(viewsets.GenericViewSet):
         )
 
     @extend_schema(
-        responses={
-            204: None,
-            401: error_response("Not authenticated."),
-            404: error_response("Unknown user."),
-        }
+        summary="Unfollow a user",
+        responses={204: None, 401: NOT_AUTHENTICATED, 404: UNKNOWN_USER},
     )
     @follow.mapping.delete
     def unfollow(self, request: Request, username: str) -> Response:
@@ -120,13 +153,13 @@ class ProfileViewSet(viewsets.GenericViewSet):
         services.follow_delete(follower=request.user, followee=followee)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(responses=FOLLOW_LIST_RESPONSES)
+    @extend_schema(summary="A user's followers", responses=FOLLOW_LIST_RESPONSES)
     @action(detail=True, methods=["get"])
     def followers(self, request: Request, username: str) -> Response:
         """Who follows the user, the newest follow first."""
         return self._follow_list(username, selectors.follower_list, party="follower")
 
-    @extend_schema(responses=FOLLOW_LIST_RESPONSES)
+    @extend_schema(summary="Whom a user follows", responses=FOLLOW_LIST_RESPONSES)
     @action(detail=True, methods=["get"])
     def following(self, request: Request, username: str) -> Response:
         """Whom the user follows, the newest follow first."""
@@ -163,11 +196,15 @@ class PostViewSet(viewsets.GenericViewSet):
         return [IsAuthenticated()] if self.action == "create" else [AllowAny()]
 
     @extend_schema(
+        summary="The feed",
         parameters=[FeedFilterSerializer],
         responses={
             200: PostSerializer(many=True),
             400: error_response("An invalid filter value or cursor."),
-            401: error_response("scope=following or scope=mine without authentication."),
+            401: error_response(
+                "scope=following or scope=mine without authentication.",
+                error_body(401, "not_authenticated", "Log in to see the following feed."),
+            ),
         },
     )
     def list(self, request: Request) -> Response:
@@ -200,16 +237,35 @@ class PostViewSet(viewsets.GenericViewSet):
         return self.get_paginated_response([post_data(post) for post in page])
 
     @extend_schema(
+        summary="Publish a post, a repost or a quote",
         request=PostCreateSerializer,
+        examples=POST_EXAMPLES,
         parameters=[RETRY_AFTER_HEADER],
         responses={
             201: PostSerializer,
-            400: error_response("Invalid text, or an unknown or wrong original."),
-            401: error_response("Not authenticated."),
-            409: error_response("You already reposted this post."),
+            400: error_response(
+                "Invalid text, or an unknown or wrong original.",
+                error_body(
+                    400,
+                    "invalid",
+                    "A repost cannot be reposted: repost its original instead.",
+                    {"repost_of": ["This post is a repost."]},
+                ),
+            ),
+            401: NOT_AUTHENTICATED,
+            409: error_response(
+                "You already reposted this post.",
+                error_body(409, "already_reposted", "You have already reposted this post."),
+            ),
             429: error_response(
                 "5 posts today already (reposts and quotes included); the `Retry-After` "
-                "header gives the seconds until midnight UTC."
+                "header gives the seconds until midnight UTC.",
+                error_body(
+                    429,
+                    "limit_reached",
+                    "You can publish at most 5 posts a day (reposts and quotes included). "
+                    "Try again after midnight UTC.",
+                ),
             ),
         },
     )
@@ -230,7 +286,14 @@ class PostViewSet(viewsets.GenericViewSet):
         return Response(post_data(created), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        responses={200: PostSerializer, 404: error_response("Unknown, or hidden by staff.")}
+        summary="One post",
+        responses={
+            200: PostSerializer,
+            404: error_response(
+                "Unknown, or hidden by staff.",
+                error_body(404, "not_found", "No post with this id."),
+            ),
+        },
     )
     def retrieve(self, request: Request, id: int) -> Response:
         """One post; 404 when unknown or hidden by staff."""

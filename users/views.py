@@ -2,7 +2,12 @@
 app's router), and the greeting, an operation on a name rather than a resource (a
 view beside the router)."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import mixins, viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
@@ -39,10 +44,11 @@ class UserViewSet(viewsets.GenericViewSet):
     queryset = User.objects.none()  # for the schema: the list reads through its selector
 
     @extend_schema(
+        summary="Accounts",
         parameters=[
             UserListQuerySerializer,
             choice_filter_parameter("user_type", User.UserType.choices),
-        ]
+        ],
     )
     def list(self, request: Request) -> Response:
         """Accounts, newest first; `?q=` searches usernames and names."""
@@ -56,6 +62,7 @@ class UserViewSet(viewsets.GenericViewSet):
 @extend_schema_view(
     list=extend_schema(
         operation_id="birthdays_today",
+        summary="Today's birthdays",
         description=(
             "Accounts whose birthday is today in UTC, by username; people born on "
             "29 February are listed on 28 February in other years. Cached until "
@@ -83,6 +90,7 @@ class GreetingView(APIView):
 
     @extend_schema(
         operation_id="hello_read",
+        summary="The birthday greeting",
         responses={
             200: GreetingSerializer,
             404: error_response("Unknown name, or no date of birth given."),
@@ -100,7 +108,13 @@ class GreetingView(APIView):
 
     @extend_schema(
         operation_id="hello_update",
+        summary="Save a date of birth",
         request=GreetingUpdateSerializer,
+        examples=[
+            OpenApiExample(
+                "A date of birth", value={"dateOfBirth": "1991-05-12"}, request_only=True
+            )
+        ],
         responses={
             204: OpenApiResponse(description="Saved; no body."),
             400: error_response("A name that is not letters only, or a date not before today."),

@@ -97,3 +97,15 @@ def test_every_operation_shows_error_examples_with_their_real_codes(api_client):
                 "not_authenticated",
                 "throttled",
             }
+
+
+def test_every_operation_has_a_summary(api_client):
+    schema = api_client.get("/api/schema/?format=json").json()
+    untitled = [
+        f"{method.upper()} {path}"
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if not operation.get("summary")
+    ]
+
+    assert untitled == []
