@@ -153,14 +153,16 @@ class ProfileViewSet(viewsets.GenericViewSet):
         services.follow_delete(follower=request.user, followee=followee)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
+    # The follow lists are the same for everyone: credentials are not read, so a stale
+    # token does not get in the way (and /docs/ shows no padlock).
     @extend_schema(summary="A user's followers", responses=FOLLOW_LIST_RESPONSES)
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], authentication_classes=())
     def followers(self, request: Request, username: str) -> Response:
         """Who follows the user, the newest follow first."""
         return self._follow_list(username, selectors.follower_list, party="follower")
 
     @extend_schema(summary="Whom a user follows", responses=FOLLOW_LIST_RESPONSES)
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], authentication_classes=())
     def following(self, request: Request, username: str) -> Response:
         """Whom the user follows, the newest follow first."""
         return self._follow_list(username, selectors.following_list, party="followee")

@@ -58,9 +58,17 @@ REMOVED_SECURITY_SCHEMES = {"cookieAuth"}
 # Issue 13's documentation: summaries, examples, and descriptions of the security schemes
 # and path parameters present the same contract, so the comparison leaves them out.
 PRESENTATION_KEYS = {"summary", "examples"}
-# Issue 13: the menu reads no credentials any more (a stale token no longer gets in its
-# way), and operations that read none show no security requirement (no padlock in /docs/).
-MENU = ("/api/pizzas/", "/api/pizzas/{id}/", "/api/pizzas/{id}/extras/")
+# Issue 13: these lists, the same for everyone, read no credentials any more (a stale
+# token no longer gets in their way), and operations that read none show no security
+# requirement (no padlock in /docs/).
+CREDENTIALS_NOT_READ = (
+    "/api/pizzas/",
+    "/api/pizzas/{id}/",
+    "/api/pizzas/{id}/extras/",
+    "/api/birthdays/today/",
+    "/api/users/{username}/followers/",
+    "/api/users/{username}/following/",
+)
 # Issue 13: the menu's detail routes document the 404 they always answered.
 MENU_404 = {
     "description": "No pizza with this id on the menu.",
@@ -103,10 +111,10 @@ def _expected() -> dict:
     schema["components"]["schemas"]["PatchedAccountUpdateRequest"]["properties"][
         "current_password"
     ] = CURRENT_PASSWORD
-    for path in MENU:
+    for path in CREDENTIALS_NOT_READ:
         schema["paths"][path]["get"]["security"] = [{}]
-        if path != "/api/pizzas/":
-            schema["paths"][path]["get"]["responses"]["404"] = MENU_404
+    for path in ("/api/pizzas/{id}/", "/api/pizzas/{id}/extras/"):
+        schema["paths"][path]["get"]["responses"]["404"] = MENU_404
     for item in schema["paths"].values():
         for operation in item.values():
             if operation.get("security") == [{}]:

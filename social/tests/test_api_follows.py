@@ -175,3 +175,12 @@ def test_a_username_that_cannot_exist_is_a_json_404(api_client, username):
     for suffix in ("", "followers/", "following/"):
         response = api_client.get(f"/api/users/{username}/{suffix}")
         assert (response.status_code, response.json()["code"]) == (404, "not_found")
+
+
+@pytest.mark.parametrize("relation", ["followers", "following"])
+def test_a_stale_bearer_token_does_not_get_in_the_way_of_the_follow_lists(
+    api_client, alice, relation
+):
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer expired.or.forged")
+
+    assert api_client.get(f"/api/users/alice/{relation}/").status_code == 200

@@ -232,3 +232,9 @@ def test_the_schema_shows_the_birthdays_of_the_day_as_a_paginated_list(api_clien
     assert set(page["properties"]) == {"count", "next", "previous", "results"}
     assert page["properties"]["results"]["items"] == {"$ref": "#/components/schemas/BirthdayUser"}
     assert {"page", "page_size"} <= {parameter["name"] for parameter in operation["parameters"]}
+
+
+def test_a_stale_bearer_token_does_not_get_in_the_way_of_the_birthdays(api_client, alice):
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer expired.or.forged")
+
+    assert api_client.get("/api/birthdays/today/").status_code == 200
