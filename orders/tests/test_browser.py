@@ -32,8 +32,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-output" / "browser"
-# Playwright waits this long (ms) for a page or an element before failing the test.
-TIMEOUT_MS = 15_000
+# Playwright waits this long (ms) for a page, an element or an expectation before failing
+# the test: generous, as 2 shared cores under the whole suite render ReDoc slowly.
+TIMEOUT_MS = 20_000
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, databases="__all__")]
 
@@ -46,10 +47,14 @@ def chromium_page() -> Iterator[Page]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(TIMEOUT_MS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(TIMEOUT_MS)
             yield page
+        except Exception:
+            # What the browser showed when a step failed, next to the steps' screenshots.
+            page.screenshot(path=SCREENSHOTS / "failure.png")
+            raise
         finally:
             browser.close()
 
@@ -99,24 +104,24 @@ def _browse(page: Page, server_url: str, order: Order) -> None:
     menu.get_by_role("button", name="Try it out").click()
     menu.get_by_role("button", name="Execute").click()
     status = menu.locator(".live-responses-table .response .response-col_status").first
-    expect(status).to_have_text("200")
+    expect(status).to_have_text("200", timeout=TIMEOUT_MS)
     page.screenshot(path=SCREENSHOTS / "docs-menu-try-it-out.png")
 
     page.goto(f"{server_url}/redoc/")
-    expect(page.locator("h1", has_text="Platform API")).to_be_visible()
+    expect(page.locator("h1", has_text="Platform API")).to_be_visible(timeout=TIMEOUT_MS)
     page.screenshot(path=SCREENSHOTS / "redoc.png")
 
     page.goto(f"{server_url}/admin/login/?next=/admin/orders/order/")
     page.fill("#id_username", "kitchen")
     page.fill("#id_password", DEFAULT_PASSWORD)
     page.click("input[type=submit]")
-    expect(page.locator("#result_list")).to_contain_text("Carol Stranger")
+    expect(page.locator("#result_list")).to_contain_text("Carol Stranger", timeout=TIMEOUT_MS)
     page.screenshot(path=SCREENSHOTS / "admin-orders.png")
 
     page.check(f"input[name=_selected_action][value='{order.pk}']")
     page.select_option("select[name=action]", "advance_status")
     page.click("button[name=index]")
-    expect(page.locator(".messagelist")).to_contain_text("1 order(s) moved")
+    expect(page.locator(".messagelist")).to_contain_text("1 order(s) moved", timeout=TIMEOUT_MS)
     page.screenshot(path=SCREENSHOTS / "admin-order-advanced.png")
 
 
