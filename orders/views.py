@@ -12,7 +12,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -188,8 +187,6 @@ class OrderViewSet(PrivateNoStoreMixin, viewsets.GenericViewSet):
     ordering = ("-created_at", "-id")
     lookup_field = "id"
     lookup_value_converter = "hex_uuid"
-    # An order is nested (address, items, extras): form encodings cannot carry it.
-    parser_classes = [JSONParser]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_permissions(self):
