@@ -7,6 +7,7 @@ from django.core.cache import caches
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from config.tests.live_server import LiveServer
 from users.tests.factories import UserFactory
 
 
@@ -20,6 +21,18 @@ def _empty_cache():
     yield
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture(scope="session")
+def live_gunicorn(tmp_path_factory) -> LiveServer:
+    """gunicorn (2 workers) on a free loopback port over the real services, with a
+    migrated database of its own: one per session, for the tests that use it (mark
+    them ``services``). ``.url`` is its base URL; its log is in the session's tmp dir."""
+    if not os.environ.get("REDIS_URL"):
+        pytest.fail("needs the services of `make test` (or deselect: -m 'not services')")
+    server = LiveServer.start(tmp_path_factory.mktemp("live_gunicorn"))
+    yield server
+    server.stop()
 
 
 @pytest.fixture
