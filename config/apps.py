@@ -12,5 +12,7 @@ class ProjectConfig(AppConfig):
 
     def ready(self) -> None:
         from config.api.converters import register_path_converters
+        from config.api.json_types import make_request_fields_strict
 
         register_path_converters()
+        make_request_fields_strict()
