@@ -348,6 +348,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.errors.add_error_responses",
         "config.api.openapi.present_security",
+        "config.api.schema_hooks.allow_empty_query_values",
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -108,3 +108,15 @@ def test_every_operation_has_a_summary(api_client):
     ]
 
     assert untitled == []
+
+
+@pytest.mark.django_db
+def test_optional_query_parameters_may_be_empty_as_they_are_read(api_client):
+    schema = api_client.get("/api/schema/?format=json").json()
+    feed = {p["name"]: p for p in schema["paths"]["/api/posts/"]["get"]["parameters"]}
+    assert feed["until"]["allowEmptyValue"] is True
+    assert feed["scope"]["allowEmptyValue"] is True
+
+    response = api_client.get("/api/posts/?since=&until=&scope=&sort=&author=&q=")
+
+    assert response.status_code == 200
