@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=True
 PYTEST_ARGS ?=
+CLIENT_DIR ?= client
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format client bench clean
 
 install: $(VENV)/.installed
 
@@ -37,9 +38,18 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# A typed Python client generated from the OpenAPI schema: import platform_api_client
+# with $(CLIENT_DIR) on sys.path. Any schema warning of the generator fails it.
+client: install
+	mkdir -p $(CLIENT_DIR)
+	$(DEV_ENV) $(BIN)/python manage.py spectacular --format openapi-json --file $(CLIENT_DIR)/schema.json
+	$(BIN)/openapi-python-client generate --path $(CLIENT_DIR)/schema.json --meta none \
+		--config config/openapi-client.yaml --output-path $(CLIENT_DIR)/platform_api_client \
+		--overwrite --fail-on-warning
+
 # Load and EXPLAIN on a scaled data set, on throwaway services (a few minutes; bench/README.md).
 bench: install
 	bench/run.sh
 
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache $(CLIENT_DIR)
