@@ -60,7 +60,9 @@ def test_the_live_api_keeps_to_its_schema(live_gunicorn, access_tokens, persona,
         f"--max-examples={MAX_EXAMPLES}",
         f"--seed={SEED}",
         "--generation-database=none",
-        "--workers=2",
+        # One worker: schemathesis' worker threads meet a CPython 3.11 race in ast.parse
+        # ("AST constructor recursion depth mismatch"), an error of the tool, not the API.
+        "--workers=1",
         "--request-timeout=10",
     ]
     if access_tokens[persona]:
