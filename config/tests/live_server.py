@@ -7,6 +7,7 @@ so the HTTP traffic of live tests and the rolled-back tests of pytest-django nev
 each other's rows or cache keys. The root conftest.py starts one per session.
 """
 
+import ctypes
 import os
 import secrets
 import signal
@@ -24,11 +25,18 @@ import psycopg
 BASE_DIR = Path(__file__).resolve().parents[2]
 WORKERS = 2
 START_TIMEOUT = 60  # seconds: two workers importing Django on a busy machine
+PR_SET_PDEATHSIG = 1
 
 
 def _with_path(url: str, path: str) -> str:
     """``url`` with another path: another database name, or another Redis database."""
     return urlunsplit(urlsplit(url)._replace(path=path))
+
+
+def _stop_with_parent() -> None:
+    """In the child before gunicorn starts: SIGTERM it when pytest dies without its
+    teardown (killed), so no orphan keeps serving on a port. Linux's PR_SET_PDEATHSIG."""
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def _free_port() -> int:
@@ -114,6 +122,7 @@ class LiveServer:
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            preexec_fn=_stop_with_parent,
         )
         log.close()
         deadline = time.monotonic() + START_TIMEOUT
