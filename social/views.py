@@ -15,7 +15,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -188,8 +187,6 @@ class PostViewSet(viewsets.GenericViewSet):
     serializer_class = PostSerializer
     lookup_field = "id"
     lookup_value_converter = "int"
-    # The API speaks JSON: a form-encoded post is a 415, not a second, undocumented format.
-    parser_classes = [JSONParser]
     pagination_class = KeysetPagination
     ordering = NEWEST_FIRST
     page_size = 10

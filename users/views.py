@@ -9,7 +9,6 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -88,7 +87,6 @@ class GreetingView(APIView):
     """The legacy birthday greeting, with its exact messages."""
 
     permission_classes = [AllowAny]
-    parser_classes = [JSONParser]
     throttle_classes = [GreetingIPThrottle]
 
     @extend_schema(

@@ -36,6 +36,17 @@ class TestStringsTheDatabaseCannotStore:
         response = post_json(api_client, "/api/orders/", body)
         assert_parse_error(response, "unpaired UTF-16 surrogate")
 
+    def test_a_lone_surrogate_in_a_post_is_a_400(self, client_for, alice):
+        body = f'{{"content": {LONE_SURROGATE}}}'
+        response = post_json(client_for(alice), "/api/posts/", body)
+        assert_parse_error(response, "unpaired UTF-16 surrogate")
+
+    def test_a_lone_surrogate_in_a_greeting_is_a_400(self, api_client):
+        response = api_client.generic(
+            "PUT", "/hello/Zoe", f'{{"dateOfBirth": {LONE_SURROGATE}}}', "application/json"
+        )
+        assert_parse_error(response, "unpaired UTF-16 surrogate")
+
     def test_a_surrogate_pair_is_an_ordinary_character(self, api_client):
         # "\ud83c\udf55" is one emoji (U+1F355), valid everywhere.
         body = '{"login": "\\ud83c\\udf55", "password": "whatever1"}'
