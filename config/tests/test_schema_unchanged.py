@@ -83,7 +83,18 @@ def _expected() -> dict:
     }
     for item in schema["paths"].values():
         for operation in item.values():
+            if "requestBody" in operation:
+                # Issue 12: JSON is the only request format; the form and multipart bodies
+                # offered before were refused with a 415 (and broke generated clients).
+                content = operation["requestBody"]["content"]
+                operation["requestBody"]["content"] = {
+                    "application/json": content["application/json"]
+                }
             for parameter in operation.get("parameters", []):
+                text = parameter["schema"].get("type") == "string"
+                if parameter["in"] == "query" and not parameter.get("required") and text:
+                    # An empty optional text query value reads as none; the schema says so.
+                    parameter["allowEmptyValue"] = True
                 parameter["name"] = RENAMED_PATH_PARAMETERS.get(
                     parameter["name"], parameter["name"]
                 )
