@@ -33,6 +33,13 @@ def _post(url: str, body: dict) -> dict:
         return json.load(response)
 
 
+def _summary(output: str) -> str:
+    """ "1206 test cases generated ...; 2 warnings in 26.6s": the run in one line."""
+    lines = [line.strip() for line in output.strip().splitlines()]
+    cases = lines[lines.index("Test cases:") + 1] if "Test cases:" in lines else ""
+    return f"test cases {cases}; {lines[-1].strip('= ')}" if lines else "no output"
+
+
 @pytest.fixture(scope="module")
 def access_tokens(live_gunicorn) -> dict[str, str | None]:
     """A bearer token per persona: a user signed up through the API, and staff."""
@@ -70,7 +77,6 @@ def test_the_live_api_keeps_to_its_schema(live_gunicorn, access_tokens, persona,
 
     result = subprocess.run(command, capture_output=True, text=True, timeout=300)
 
-    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
     with capsys.disabled():
-        print(f"\nschemathesis as {persona}: {summary.strip('= ')}")
+        print(f"\nschemathesis as {persona}: {_summary(result.stdout)}")
     assert result.returncode == 0, result.stdout + result.stderr
