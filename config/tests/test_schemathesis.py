@@ -34,7 +34,7 @@ def _post(url: str, body: dict) -> dict:
 
 
 def _summary(output: str) -> str:
-    """ "1206 test cases generated ...; 2 warnings in 26.6s": the run in one line."""
+    """The run in one line: how many test cases, and schemathesis' own last line."""
     lines = [line.strip() for line in output.strip().splitlines()]
     cases = lines[lines.index("Test cases:") + 1] if "Test cases:" in lines else ""
     return f"test cases {cases}; {lines[-1].strip('= ')}" if lines else "no output"
