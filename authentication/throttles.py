@@ -37,8 +37,10 @@ class _AccountThrottle(SlotThrottle):
         # the account "123" and must count against it.
         if isinstance(value, int | float) and not isinstance(value, bool):
             value = str(value)
-        if not isinstance(value, str) or not value.strip():
-            return None  # nothing to key on: the serializer rejects the request
+        if not isinstance(value, str) or not value.strip() or "\x00" in value:
+            # Nothing to key on: the serializer rejects the request. A NUL character must
+            # not reach account_key's query either: no PostgreSQL text can hold one (a 500).
+            return None
         account = self.account_key(value.strip()).lower()
         # Hashed: a cache key of bounded length that does not store the address.
         ident = hashlib.sha256(account.encode()).hexdigest()

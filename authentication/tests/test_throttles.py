@@ -64,6 +64,17 @@ def test_a_login_sent_as_a_json_number_is_refused_so_it_cannot_dodge_the_account
     assert response.json()["fields"] == {"login": ["Not a valid string."]}
 
 
+@pytest.mark.services
+@pytest.mark.django_db
+def test_a_nul_character_in_an_email_login_is_a_400_not_a_500(api_client):
+    # Found by schemathesis: the account throttle looked the email up in PostgreSQL,
+    # whose text cannot hold a NUL, before the serializer refused it.
+    response = api_client.post("/api/auth/login", {"login": "a\x00@example.com", "password": "x"})
+
+    assert response.status_code == 400
+    assert response.json()["fields"]["login"] == ["Null characters are not allowed."]
+
+
 def test_another_account_is_not_throttled_by_the_first(api_client, alice, bob):
     for _ in range(LOGIN_ACCOUNT_RATE):
         api_client.post("/api/auth/login", {"login": "alice", "password": "wrong"})
