@@ -66,8 +66,10 @@ class LiveServer:
                 _with_path(url, f"/{database}")
                 for url in os.environ["DATABASE_REPLICA_URLS"].split(",")
             ),
-            # Redis database 0 is the test process's, which every test flushes.
-            "REDIS_URL": _with_path(os.environ["REDIS_URL"], "/1"),
+            # Redis databases 0 and 1 are the test process's cache and throttles, which
+            # every test flushes: the server's are 2 and 3.
+            "REDIS_URL": _with_path(os.environ["REDIS_URL"], "/2"),
+            "THROTTLE_REDIS_URL": _with_path(os.environ["REDIS_URL"], "/3"),
             "GUNICORN_WORKERS": str(WORKERS),
         }
         port = _free_port()
