@@ -21,7 +21,7 @@ pytestmark = pytest.mark.services
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
 PASSWORD = "Schemathesis-1-password"
-MAX_EXAMPLES = 10
+MAX_EXAMPLES = 15
 SEED = 20261202
 
 
