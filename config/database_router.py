@@ -6,6 +6,11 @@ ago: browsers carry a pin cookie, bearer-token clients are pinned by user id in 
 cache. Otherwise the request sticks to one healthy replica. A replica that refuses
 a connection is marked down for ``DATABASE_REPLICA_RETRY_SECONDS`` and its reads go
 to another replica, then to the primary, so a dead replica fails no request.
+
+While the primary cannot be reached, a pinned client reads from a replica: its own
+last write may be missing for the replica's lag, which beats an error. Reads that
+must be fresh (``reads_from_primary``, transactions) still go to the primary and
+fail, as writes do; the API answers those with a 503 (``config.api.errors``).
 """
 
 import logging
@@ -35,6 +40,8 @@ class _RoutingState:
     """What the router knows about the current request (or command)."""
 
     pinned: bool = False
+    # Set by ``reads_from_primary``: a stale answer would be wrong, not just old.
+    fresh: bool = False
     wrote: bool = False
     replica: str | None = None
 
@@ -42,6 +49,11 @@ class _RoutingState:
 _state: ContextVar[_RoutingState | None] = ContextVar("database_routing", default=None)
 # Monotonic time until which a replica is considered down, per process.
 _replica_down_until: dict[str, float] = {}
+# Likewise for the primary, for pinned reads only: writes always try it. Short, so
+# that pinned clients read their own writes again soon after the primary is back,
+# long enough that an unreachable host does not cost each read a connect timeout.
+PRIMARY_RETRY_SECONDS = 1.0
+_primary_down_until = 0.0
 
 
 def _current_state() -> _RoutingState:
@@ -98,6 +110,32 @@ def _connects(alias: str) -> bool:
     return True
 
 
+def mark_primary_down() -> None:
+    """Send pinned reads to a replica for a moment; the broken connection is dropped."""
+    global _primary_down_until
+    connections[DEFAULT_DB_ALIAS].close()
+    _primary_down_until = time.monotonic() + PRIMARY_RETRY_SECONDS
+    logger.warning("the primary is down, pinned reads go to a replica")
+
+
+def _primary_answers() -> bool:
+    """True when the primary can be reached; a failure marks it down for a moment.
+
+    The check costs no extra query: Django's own ``CONN_HEALTH_CHECKS`` test of a kept
+    connection, done once per request before its first query, is only done earlier.
+    """
+    if _primary_down_until > time.monotonic():
+        return False
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+    except DatabaseError:
+        mark_primary_down()
+        return False
+    return True
+
+
 def _choose_replica() -> str:
     candidates = [alias for alias in replica_aliases() if not _replica_is_marked_down(alias)]
     random.shuffle(candidates)
@@ -108,7 +146,9 @@ def _choose_replica() -> str:
 
 
 def _must_read_primary(state: _RoutingState) -> bool:
-    return state.pinned or state.wrote or connections[DEFAULT_DB_ALIAS].in_atomic_block
+    if state.fresh or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+        return True
+    return (state.pinned or state.wrote) and _primary_answers()
 
 
 # Always the primary: the task queue (django_tasks_db's label) is work to claim, not
@@ -147,7 +187,9 @@ class PrimaryReplicaRouter:
 def reads_from_primary():
     """Send every read in the block to the primary (a read that must be fresh)."""
     state = _state.get()
-    token = _state.set(_RoutingState(pinned=True, wrote=state.wrote if state else False))
+    token = _state.set(
+        _RoutingState(pinned=True, fresh=True, wrote=state.wrote if state else False)
+    )
     try:
         yield
     finally:

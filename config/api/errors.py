@@ -9,10 +9,13 @@ Every error, whether raised by a service, by DRF or by Django itself, answers JS
 when the error is not about particular fields.
 """
 
+import logging
+import sys
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import exceptions
@@ -25,6 +28,13 @@ INVALID_INPUT = "Invalid input."
 ERROR_SCHEMA_REF = {"$ref": "#/components/schemas/Error"}
 # What a 401 answers in WWW-Authenticate, as the JWT authentication itself does.
 BEARER_CHALLENGE = 'Bearer realm="api"'
+# A database that cannot be reached (stopped, restarting, failing over) or gave up on
+# a query: the request may well succeed if sent again, so it is a 503, not a 500.
+DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+# The Retry-After of that 503: about how long a primary takes to restart.
+DATABASE_RETRY_AFTER_SECONDS = 5
+
+logger = logging.getLogger(__name__)
 
 
 class ApplicationError(Exception):
@@ -84,6 +94,25 @@ class LimitReached(ApplicationError):
     code = "limit_reached"
 
 
+class DatabaseUnavailable(ApplicationError):
+    """503: the request needs a database that cannot be reached right now."""
+
+    status_code = 503
+    code = "database_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The service is briefly unavailable. Try again shortly.",
+            retry_after=DATABASE_RETRY_AFTER_SECONDS,
+        )
+
+
+def _database_unavailable(exc: Exception) -> DatabaseUnavailable:
+    # The reason stays in the log: the client learns nothing about the servers.
+    logger.warning("database unavailable: %s: %s", type(exc).__name__, exc)
+    return DatabaseUnavailable()
+
+
 def error_body(status: int, code: str, detail: str, fields=None) -> dict[str, Any]:
     return {"status": status, "code": code, "detail": detail, "fields": fields or {}}
 
@@ -120,6 +149,8 @@ def _validation_response(detail: Any) -> Response:
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """DRF's ``EXCEPTION_HANDLER``: every error to the one shape."""
+    if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):
+        exc = _database_unavailable(exc)
     if isinstance(exc, ApplicationError):
         response = Response(
             error_body(exc.status_code, exc.code, exc.detail, exc.fields),
@@ -167,6 +198,14 @@ def page_not_found(request: HttpRequest, exception=None) -> JsonResponse:
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
+    # Django calls this inside its ``except`` block: the exception is at hand. Outside
+    # DRF views (admin, health, middleware) a database outage is a 503 as well.
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):
+        unavailable = _database_unavailable(exc)
+        response = _json_error(unavailable.status_code, unavailable.code, unavailable.detail)
+        response["Retry-After"] = str(unavailable.retry_after)
+        return response
     return _json_error(500, "server_error", "Internal server error.")
 
 

@@ -37,6 +37,22 @@ def test_an_unexpected_failure_is_a_json_500():
     assert response.json()["code"] == "server_error"
 
 
+@pytest.mark.urls("config.tests.urls")
+@pytest.mark.parametrize("path", ["/database-gone/", "/api-database-gone/"])
+def test_a_database_that_cannot_be_reached_is_a_json_503_with_retry_after(path):
+    client = Client(raise_request_exception=False)
+    response = client.get(path)
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/json"
+    assert response["Retry-After"] == "5"
+    assert response.json() == {
+        "status": 503,
+        "code": "database_unavailable",
+        "detail": "The service is briefly unavailable. Try again shortly.",
+        "fields": {},
+    }
+
+
 def test_nested_validation_errors_are_flattened_to_dotted_paths():
     error = ValidationError(
         {

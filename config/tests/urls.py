@@ -2,6 +2,7 @@
 and read through the router, so routing is tested without any app's endpoints."""
 
 from django.contrib.auth.models import Group
+from django.db import OperationalError
 from django.urls import include, path
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
@@ -13,6 +14,16 @@ from config.urls import handler400, handler403, handler404, handler500  # noqa: 
 
 def boom(request):
     raise RuntimeError("an unexpected failure")
+
+
+def database_gone(request):
+    raise OperationalError('connection to server at "db.internal" (10.0.0.5) failed')
+
+
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def api_database_gone(request: Request) -> Response:
+    raise OperationalError('connection to server at "db.internal" (10.0.0.5) failed')
 
 
 @api_view(["POST"])
@@ -32,6 +43,8 @@ def group_detail(request: Request, name: str) -> Response:
 
 urlpatterns = [
     path("boom/", boom),
+    path("database-gone/", database_gone),
+    path("api-database-gone/", api_database_gone),
     path("groups/", group_create),
     path("groups/<str:name>/", group_detail),
     path("", include("config.urls")),
