@@ -5,8 +5,10 @@ never silently fall back to a default (``DJANGO_DEBUG=ture`` is an error, not Fa
 """
 
 import os
+import secrets
 import zoneinfo
 from ipaddress import IPv4Network, IPv6Network, ip_network
+from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -70,6 +72,22 @@ def env_time_zone(name: str, default: str) -> str:
             f"{name}={raw!r} is not a time zone: use an IANA name such as Europe/Budapest."
         ) from None
     return raw
+
+
+def development_secret_key(path: Path) -> str:
+    """The secret key of this checkout for DEBUG runs: random, made once, kept in ``path``.
+
+    No two machines share it (a constant in the code would let anyone sign sessions and
+    JWTs for every development server), and it survives restarts, so logins do too.
+    """
+    try:
+        # O_EXCL: of two processes starting at once, one writes and both read its key.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()
 
 
 def database_from_url(url: str) -> dict:

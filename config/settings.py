@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.environment import (
     database_from_url,
+    development_secret_key,
     env_bool,
     env_int,
     env_list,
@@ -33,7 +34,8 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is not True: set it to a "
             "long random string (python -c 'import secrets; print(secrets.token_urlsafe(50))')."
         )
-    SECRET_KEY = "development-only-secret-key-never-use-it-in-production-0123456789"
+    # Never a constant: a random key made on first use, kept in a git-ignored file.
+    SECRET_KEY = development_secret_key(BASE_DIR / ".dev-secret-key")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 
@@ -334,6 +336,9 @@ SIMPLE_JWT = {
     "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": False,
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Its own key where set, so that tokens can be revoked all at once by changing it
+    # without logging everyone out of the admin; else the (required) secret key.
+    "SIGNING_KEY": env_str("JWT_SIGNING_KEY") or SECRET_KEY,
 }
 
 SPECTACULAR_SETTINGS = {

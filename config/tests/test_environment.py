@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.environment import (
     database_from_url,
+    development_secret_key,
     env_bool,
     env_list,
     env_networks,
@@ -114,3 +115,40 @@ def test_check_deploy_is_clean_with_production_variables():
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_development_secret_key_is_random_per_machine_and_kept_across_restarts(tmp_path):
+    here = development_secret_key(tmp_path / "here")
+    elsewhere = development_secret_key(tmp_path / "elsewhere")
+
+    assert len(here) >= 50
+    assert here != elsewhere
+    assert development_secret_key(tmp_path / "here") == here
+    assert (tmp_path / "here").stat().st_mode & 0o777 == 0o600
+
+
+def print_setting(expression: str, environment: dict[str, str]) -> str:
+    result = run_manage(
+        "shell",
+        "--verbosity=0",
+        "-c",
+        f"from django.conf import settings; print({expression})",
+        environment=environment,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_debug_without_a_secret_signs_with_the_key_of_this_checkout_not_a_constant():
+    key = print_setting("settings.SECRET_KEY", {"DJANGO_DEBUG": "True"})
+    assert key == (PROJECT_DIR / ".dev-secret-key").read_text().strip()
+    assert "development-only" not in key
+    assert print_setting("settings.SIMPLE_JWT['SIGNING_KEY']", {"DJANGO_DEBUG": "True"}) == key
+
+
+def test_jwts_are_signed_with_jwt_signing_key_when_set_else_with_the_secret_key():
+    signing_key = "settings.SIMPLE_JWT['SIGNING_KEY']"
+    secret = PRODUCTION_ENVIRONMENT["DJANGO_SECRET_KEY"]
+    assert print_setting(signing_key, PRODUCTION_ENVIRONMENT) == secret
+    own = {**PRODUCTION_ENVIRONMENT, "JWT_SIGNING_KEY": "a-key-for-tokens-only-0123456789"}
+    assert print_setting(signing_key, own) == "a-key-for-tokens-only-0123456789"
