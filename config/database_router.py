@@ -2,8 +2,8 @@
 
 A read goes to the primary when it runs inside a transaction, when the same request
 has already written, or when the client wrote less than ``DATABASE_PIN_SECONDS``
-ago: browsers carry a pin cookie, bearer-token clients are pinned by user id in the
-cache. Otherwise the request sticks to one healthy replica. A replica that refuses
+ago: browsers carry a signed pin cookie, bearer-token clients are pinned by user id in
+the cache. Otherwise the request sticks to one healthy replica. A replica that refuses
 a connection is marked down for ``DATABASE_REPLICA_RETRY_SECONDS`` and its reads go
 to another replica, then to the primary, so a dead replica fails no request.
 
@@ -213,7 +213,12 @@ def _bearer_user_id(request: HttpRequest):
 
 
 def _client_is_pinned(request: HttpRequest, bearer_user_id) -> bool:
-    if request.COOKIES.get(PIN_COOKIE):
+    # Signed, and its age checked here too: a client cannot pin itself (and load the
+    # primary) with a cookie it made up or kept past the pin's window.
+    pin = request.get_signed_cookie(
+        PIN_COOKIE, default=None, salt=PIN_COOKIE, max_age=settings.DATABASE_PIN_SECONDS
+    )
+    if pin is not None:
         return True
     if bearer_user_id is None:
         return False
@@ -244,9 +249,10 @@ class PrimaryPinMiddleware:
     @staticmethod
     def _pin(request: HttpRequest, response: HttpResponse, bearer_user_id) -> None:
         seconds = settings.DATABASE_PIN_SECONDS
-        response.set_cookie(
+        response.set_signed_cookie(
             PIN_COOKIE,
             "1",
+            salt=PIN_COOKIE,
             max_age=seconds,
             httponly=True,
             samesite="Lax",

@@ -117,6 +117,13 @@ def test_the_pin_lasts_only_the_configured_window(lagging_replica, settings):
     assert cookie["max-age"] == settings.DATABASE_PIN_SECONDS
 
 
+def test_a_forged_pin_cookie_pins_nothing(lagging_replica):
+    forger = APIClient()
+    forger.cookies[database_router.PIN_COOKIE] = "1"
+
+    assert group_read_by(forger, "anything") == (404, REPLICA)
+
+
 def test_reads_inside_a_transaction_go_to_the_primary():
     assert router.db_for_read(Group) == REPLICA
     with transaction.atomic():
