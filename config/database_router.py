@@ -44,6 +44,8 @@ class _RoutingState:
     fresh: bool = False
     wrote: bool = False
     replica: str | None = None
+    # A query failed because its database could not be reached.
+    database_failed: bool = False
 
 
 _state: ContextVar[_RoutingState | None] = ContextVar("database_routing", default=None)
@@ -54,6 +56,8 @@ _replica_down_until: dict[str, float] = {}
 # long enough that an unreachable host does not cost each read a connect timeout.
 PRIMARY_RETRY_SECONDS = 1.0
 _primary_down_until = 0.0
+# Methods that change nothing: answering one a second time is safe.
+_RETRYABLE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _current_state() -> _RoutingState:
@@ -146,9 +150,11 @@ def _choose_replica() -> str:
 
 
 def _must_read_primary(state: _RoutingState) -> bool:
-    if state.fresh or connections[DEFAULT_DB_ALIAS].in_atomic_block:
+    # A request that wrote shows what it wrote, so it reads where it wrote, even while
+    # the primary is marked down for pinned reads: it has just answered this request.
+    if state.fresh or state.wrote or connections[DEFAULT_DB_ALIAS].in_atomic_block:
         return True
-    return (state.pinned or state.wrote) and _primary_answers()
+    return state.pinned and _primary_answers()
 
 
 # Always the primary: the task queue (django_tasks_db's label) is work to claim, not
@@ -181,6 +187,22 @@ class PrimaryReplicaRouter:
 
     def allow_migrate(self, db: str, app_label: str, **hints) -> bool:
         return db == DEFAULT_DB_ALIAS
+
+
+def note_database_unavailable() -> None:
+    """Told by the error handler when a request fails on an unreachable database."""
+    _current_state().database_failed = True
+
+
+def _mark_failed_databases_down() -> bool:
+    """Mark down every database whose connection failed in this request; any?"""
+    failed = [alias for alias in connections if connections[alias].errors_occurred]
+    for alias in failed:
+        if alias == DEFAULT_DB_ALIAS:
+            mark_primary_down()
+        else:
+            mark_replica_down(alias)
+    return bool(failed)
 
 
 @contextmanager
@@ -236,15 +258,27 @@ class PrimaryPinMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         bearer_user_id = _bearer_user_id(request)
-        state = _RoutingState(pinned=_client_is_pinned(request, bearer_user_id))
-        token = _state.set(state)
-        try:
-            response = self.get_response(request)
-        finally:
-            _state.reset(token)
+        pinned = _client_is_pinned(request, bearer_user_id)
+        state, response = self._routed(request, pinned)
+        if (
+            state.database_failed
+            and request.method in _RETRYABLE_METHODS
+            and _mark_failed_databases_down()
+        ):
+            # A database went away while this read ran (a replica stopped mid-request):
+            # answered once more, the read goes to another database instead of failing.
+            state, response = self._routed(request, pinned)
         if state.wrote:
             self._pin(request, response, bearer_user_id)
         return response
+
+    def _routed(self, request: HttpRequest, pinned: bool) -> tuple[_RoutingState, HttpResponse]:
+        state = _RoutingState(pinned=pinned)
+        token = _state.set(state)
+        try:
+            return state, self.get_response(request)
+        finally:
+            _state.reset(token)
 
     @staticmethod
     def _pin(request: HttpRequest, response: HttpResponse, bearer_user_id) -> None:

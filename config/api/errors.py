@@ -22,6 +22,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.database_router import note_database_unavailable
+
 # The detail of a 400 about request fields, as DRF's own validation errors word it.
 INVALID_INPUT = "Invalid input."
 # The schema component of the error body, which ``add_error_responses`` defines.
@@ -110,6 +112,7 @@ class DatabaseUnavailable(ApplicationError):
 def _database_unavailable(exc: Exception) -> DatabaseUnavailable:
     # The reason stays in the log: the client learns nothing about the servers.
     logger.warning("database unavailable: %s: %s", type(exc).__name__, exc)
+    note_database_unavailable()
     return DatabaseUnavailable()
 
 

@@ -3,6 +3,8 @@
 
 import os
 import subprocess
+import threading
+import time
 from collections import Counter
 
 import psycopg
@@ -15,6 +17,7 @@ from django.db import connections, router, transaction
 from rest_framework.test import APIClient
 
 from config import database_router
+from config.tests import urls as test_urls
 
 pytestmark = [
     pytest.mark.services,
@@ -163,6 +166,29 @@ def test_a_read_on_a_kept_alive_replica_connection_sends_only_its_own_query(stat
     assert statements_sent == {int(settings.DATABASES[REPLICA]["PORT"]): 1}
 
 
+def test_a_read_whose_replica_stops_mid_request_is_answered_from_the_primary():
+    Group.objects.create(name="kept")
+    services("wait-replica")
+    test_urls.read_paused.clear()
+    test_urls.read_resumed.clear()
+
+    def stop_the_replica_mid_read() -> None:
+        test_urls.read_paused.wait(timeout=60)
+        services("stop", "replica")
+        test_urls.read_resumed.set()
+
+    stopper = threading.Thread(target=stop_the_replica_mid_read)
+    stopper.start()
+    try:
+        response = APIClient().get("/groups/kept/in-two-queries/")
+    finally:
+        stopper.join()
+        services("start", "replica")
+
+    assert response.status_code == 200
+    assert response.json()["database"] == "default"
+
+
 def test_a_replica_back_up_serves_reads_again_after_the_retry_delay():
     Group.objects.create(name="kept")
     services("stop", "replica")
@@ -230,6 +256,15 @@ def test_a_bearer_client_pinned_in_the_cache_reads_from_the_replica_while_the_pr
     stopped_primary()
 
     assert group_read_by(without_cookies, "mine") == (200, REPLICA)
+
+
+def test_a_request_reads_its_own_write_on_the_primary_while_pinned_reads_avoid_it():
+    # Another request found the primary down a moment ago; it is back, this one wrote.
+    database_router._primary_down_until = time.monotonic() + 60
+
+    response = APIClient().post("/groups/", {"name": "fresh"})
+
+    assert response.json() == {"read_from": "default"}
 
 
 def test_a_write_while_the_primary_is_stopped_is_a_json_503_with_retry_after(stopped_primary):
