@@ -36,6 +36,7 @@ RECOVERY_SECONDS = 5  # after the primary is back, every request succeeds again
 OUTAGE_SECONDS = 3
 WRITER_THREADS = 3
 AUTHORS_PER_WRITER = 12  # 5 posts a day each: enough for every post of the run
+PROBER_PASSWORD = "a-long-password-for-the-prober"
 ORDER_BODY = {
     "customer_name": "Bob Follower",
     "phone": "+36 30 123 4567",
@@ -131,6 +132,7 @@ class Timeline:
 
     marks: dict[str, float] = field(default_factory=dict)
     ready: dict[str, dict] = field(default_factory=dict)
+    login: dict[str, Answer] = field(default_factory=dict)
 
     def mark(self, name: str) -> None:
         self.marks[name] = time.monotonic()
@@ -176,13 +178,15 @@ def pinned_loop(client: Client, stop):
         time.sleep(0.05)
 
 
-def outage(timeline: Timeline, ready: Client, part: str, *, restart_only: bool = False) -> None:
-    """Stop ``part``, ask /health/ready while it is down, start it again."""
+def outage(timeline: Timeline, prober: Client, part: str) -> None:
+    """Stop ``part``, ask /health/ready and log in while it is down, start it again."""
     timeline.mark(f"{part} stopping")
     services("stop", part)
     timeline.mark(f"{part} stopped")
     time.sleep(OUTAGE_SECONDS / 2)
-    timeline.ready[part] = ready.send("GET", "/health/ready").body
+    timeline.ready[part] = prober.send("GET", "/health/ready").body
+    credentials = {"login": "prober", "password": PROBER_PASSWORD}
+    timeline.login[part] = prober.send("POST", "/api/auth/login", credentials)
     time.sleep(OUTAGE_SECONDS / 2)
     timeline.mark(f"{part} starting")
     services("start", part)
@@ -225,7 +229,8 @@ def test_faults_under_traffic_lose_no_acknowledged_write_and_answer_503_never_50
     targets = [author.name for authors in writers for author in authors[:4]]
     pinned = client("pinned")
     readers = [client(None), client("reader")]
-    ready = Client("ready", live_server.url, [])  # not part of the traffic checked below
+    users.create_user(username="prober", password=PROBER_PASSWORD)
+    prober = Client("prober", live_server.url, [])  # not part of the traffic checked below
     services("wait-replica")
 
     stop = threading.Event()
@@ -240,11 +245,11 @@ def test_faults_under_traffic_lose_no_acknowledged_write_and_answer_503_never_50
         thread.start()
     try:
         time.sleep(1)
-        outage(timeline, ready, "replica")
+        outage(timeline, prober, "replica")
         time.sleep(1)
-        outage(timeline, ready, "redis")
+        outage(timeline, prober, "redis")
         time.sleep(1)
-        outage(timeline, ready, "primary")
+        outage(timeline, prober, "primary")
         time.sleep(RECOVERY_SECONDS + 2)
     finally:
         stop.set()
@@ -257,6 +262,7 @@ def test_faults_under_traffic_lose_no_acknowledged_write_and_answer_503_never_50
     assert_reads_never_fail_and_writes_only_while_a_database_is_away(log, timeline)
     assert_reads_are_served_while_the_primary_is_down(log, timeline)
     assert_ready_named_the_part_that_was_down(timeline)
+    assert_a_login_needs_only_the_primary(timeline)
     assert_every_acknowledged_write_is_in_the_database(log)
 
 
@@ -324,6 +330,14 @@ def assert_ready_named_the_part_that_was_down(timeline: Timeline) -> None:
             "replica_0": name == "replica_0",
             "cache": name == "cache",
         }, (part, checks)
+
+
+def assert_a_login_needs_only_the_primary(timeline: Timeline) -> None:
+    assert timeline.login["replica"].status == 200, timeline.login["replica"]
+    unavailable = timeline.login["primary"]
+    assert unavailable.status == 503, unavailable
+    assert unavailable.body["code"] == "database_unavailable", unavailable
+    assert unavailable.retry_after == "5", unavailable
 
 
 def assert_every_acknowledged_write_is_in_the_database(log: list[Answer]) -> None:
