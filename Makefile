@@ -7,6 +7,7 @@ PYTEST_ARGS ?=
 CLIENT_DIR ?= client
 
 .PHONY: install run test lint format client bench clean
+.PHONY: install run test lint format bench soak clean
 
 install: $(VENV)/.installed
 
@@ -50,6 +51,11 @@ client: install
 # Load and EXPLAIN on a scaled data set, on throwaway services (a few minutes; bench/README.md).
 bench: install
 	bench/run.sh
+
+# Many clients reading and writing on gunicorn + the full stack, then integrity checks
+# (a few minutes, not part of `make test`; scripts/soak.sh).
+soak: install
+	scripts/soak.sh
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache .ruff_cache $(CLIENT_DIR)
