@@ -22,10 +22,8 @@ _check = inline_serializer(
     {
         "status": serializers.ChoiceField(choices=["up", "down"]),
         "latency_ms": serializers.FloatField(),
-        "error": serializers.CharField(
-            required=False,
-            help_text="The kind of failure (e.g. OperationalError); the details are logged.",
-        ),
+        # The kind of failure only (OperationalError, say): the details go to the log.
+        "error": serializers.CharField(required=False),
     },
 )
 
