@@ -146,6 +146,13 @@ def _choose_replica() -> str:
     for alias in candidates:
         if _connects(alias):
             return alias
+    if _primary_down_until > time.monotonic():
+        # With the primary gone too, a replica marked down a while ago is the only hope,
+        # and it may well be back before its retry delay is over.
+        for alias in replica_aliases():
+            if alias not in candidates and _connects(alias):
+                _replica_down_until.pop(alias, None)
+                return alias
     return DEFAULT_DB_ALIAS
 
 

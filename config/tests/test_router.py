@@ -258,6 +258,18 @@ def test_a_bearer_client_pinned_in_the_cache_reads_from_the_replica_while_the_pr
     assert group_read_by(without_cookies, "mine") == (200, REPLICA)
 
 
+def test_a_replica_marked_down_a_while_ago_serves_reads_once_the_primary_stops(stopped_primary):
+    Group.objects.create(name="kept")
+    services("wait-replica")
+    services("stop", "replica")
+    assert group_read_by(APIClient(), "kept") == (200, "default")  # marks the replica down
+    services("start", "replica")
+    stopped_primary()
+
+    # Well within DATABASE_REPLICA_RETRY_SECONDS: the replica is still marked down.
+    assert group_read_by(APIClient(), "kept") == (200, REPLICA)
+
+
 def test_a_request_reads_its_own_write_on_the_primary_while_pinned_reads_avoid_it():
     # Another request found the primary down a moment ago; it is back, this one wrote.
     database_router._primary_down_until = time.monotonic() + 60
