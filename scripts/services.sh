@@ -91,6 +91,11 @@ auth_file = $STATE/pgbouncer.users
 pool_mode = transaction
 max_client_conn = 500
 default_pool_size = 40
+; A primary outage is answered at once, as without PgBouncer (the app's connect_timeout):
+; no client waits over 3 s for a server, and a primary that is back is tried within 1 s.
+server_connect_timeout = 2
+server_login_retry = 1
+query_wait_timeout = 3
 logfile = $STATE/pgbouncer.log
 pidfile = $STATE/pgbouncer.pid
 EOF

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import connections, router, transaction
+from django.db import OperationalError, connections, router, transaction
 from rest_framework.test import APIClient
 
 from config import database_router
@@ -59,8 +59,24 @@ def stopped_primary():
         connections["default"].close()
 
     yield stop
+    start_primary()
+
+
+def start_primary() -> None:
+    """Start the primary and wait until this test's database URL reaches it again: through
+    PgBouncer, which refuses logins for a moment after failed ones, that takes a second."""
     services("start", "primary")
-    connections["default"].close()
+    deadline = time.monotonic() + 30
+    while True:
+        connections["default"].close()
+        try:
+            with connections["default"].cursor() as cursor:
+                cursor.execute("SELECT 1")
+            return
+        except OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 @pytest.fixture
