@@ -6,8 +6,7 @@ DEV_ENV := DJANGO_DEBUG=True
 PYTEST_ARGS ?=
 CLIENT_DIR ?= client
 
-.PHONY: install run test lint format client bench clean
-.PHONY: install run test lint format bench soak clean
+.PHONY: install run test lint format client bench soak clean
 
 install: $(VENV)/.installed
 
