@@ -36,24 +36,30 @@ SUMMARY_COLUMNS = ("username", "first_name", "last_name", "user_type")
 
 
 def _summary_of(relation: str) -> tuple[str, ...]:
-    return (relation, *(f"{relation}__{column}" for column in SUMMARY_COLUMNS))
+    return (relation, *_summary_columns_of(relation))
+
+
+def _summary_columns_of(relation: str) -> tuple[str, ...]:
+    return tuple(f"{relation}__{column}" for column in SUMMARY_COLUMNS)
+
+
+# A follow list reads rows, not models: building two model instances per row cost more
+# than the query itself. Each row holds the follow's cursor key and the summary columns
+# of the user listed, under ``<party>__<column>`` (``user_summary_row`` shapes them).
+FOLLOW_LIST_KEY = ("created_at", "id")
 
 
 def follower_list(*, user: User | Subquery) -> QuerySet[Follow]:
-    """Who follows ``user``; the pagination orders by the newest follow first."""
-    return (
-        Follow.objects.filter(followee=user)
-        .select_related("follower")
-        .only("created_at", *_summary_of("follower"))
+    """Who follows ``user``, as rows; the pagination orders by the newest follow first."""
+    return Follow.objects.filter(followee=user).values(
+        *FOLLOW_LIST_KEY, *_summary_columns_of("follower")
     )
 
 
 def following_list(*, user: User | Subquery) -> QuerySet[Follow]:
-    """Whom ``user`` follows; the pagination orders by the newest follow first."""
-    return (
-        Follow.objects.filter(follower=user)
-        .select_related("followee")
-        .only("created_at", *_summary_of("followee"))
+    """Whom ``user`` follows, as rows; the pagination orders by the newest follow first."""
+    return Follow.objects.filter(follower=user).values(
+        *FOLLOW_LIST_KEY, *_summary_columns_of("followee")
     )
 
 

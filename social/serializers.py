@@ -1,11 +1,12 @@
 """Shapes of the social API: profiles, follow lists, posts and the feed's filters."""
 
-from datetime import UTC, datetime
+from datetime import UTC
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api.converters import BIGINT_MAX
+from config.api.timestamps import api_timestamp
 from social.models import CONTENT_MAX_LENGTH, Post
 from users.models import USERNAME_MAX_LENGTH, User
 
@@ -102,22 +103,28 @@ class PostSerializer(EmbeddedPostSerializer):
 # serializer per embedded post: 40% of a feed page's CPU time.
 
 
-def _timestamp(value: datetime) -> str:
-    """As DRF's DateTimeField writes it: ISO 8601 in UTC, with ``Z``."""
-    text = value.astimezone(UTC).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
 def user_summary_data(user: User) -> dict:
     """``UserSummarySerializer(user).data``."""
     return {"username": user.username, "name": user.name, "user_type": user.user_type}
+
+
+def user_summary_row(row: dict, party: str) -> dict:
+    """``user_summary_data`` of the ``party`` of a follow list's row, whose columns are
+    named ``<party>__<column>`` (``social.selectors.follower_list``)."""
+    first_name, last_name = row[f"{party}__first_name"], row[f"{party}__last_name"]
+    return {
+        "username": row[f"{party}__username"],
+        # User.get_full_name, as UserSummarySerializer shows it.
+        "name": f"{first_name} {last_name}".strip(),
+        "user_type": row[f"{party}__user_type"],
+    }
 
 
 def profile_data(user: User, *, is_following: bool) -> dict:
     """``ProfileSerializer(user, context={"is_following": ...}).data``."""
     return {
         **user_summary_data(user),
-        "date_joined": _timestamp(user.date_joined),
+        "date_joined": api_timestamp(user.date_joined),
         "date_joined_display": _joined_display(user),
         "followers_count": user.followers_count,
         "following_count": user.following_count,
@@ -132,7 +139,7 @@ def _post_fields(post: Post) -> dict:
         "author": user_summary_data(post.author),
         "kind": post.kind,
         "content": post.content,
-        "created_at": _timestamp(post.created_at),
+        "created_at": api_timestamp(post.created_at),
         "repost_count": post.repost_count,
         "quote_count": post.quote_count,
     }

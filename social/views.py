@@ -37,7 +37,7 @@ from social.serializers import (
     UserSummarySerializer,
     post_data,
     profile_data,
-    user_summary_data,
+    user_summary_row,
 )
 from users.models import User
 from users.selectors import (
@@ -175,9 +175,7 @@ class ProfileViewSet(viewsets.GenericViewSet):
         page = self.paginate_queryset(follows_of(user=user_id_subquery(username=username)))
         if not page:
             user_get_by_username(username=username)
-        return self.get_paginated_response(
-            [user_summary_data(getattr(follow, party)) for follow in page]
-        )
+        return self.get_paginated_response([user_summary_row(row, party) for row in page])
 
 
 @extend_schema(tags=["social"])

@@ -179,10 +179,14 @@ class KeysetPagination(CursorPagination):
         return super().encode_cursor(cursor._replace(position=position))
 
     def _position(self, instance) -> list:
-        # A post ranked as of a snapshot carries the key it was ranked by.
-        values = getattr(instance, "keyset_values", None) or [
-            getattr(instance, name.lstrip("-")) for name in self.ordering
-        ]
+        # A row of ``.values()`` (a list that skips the models), or a model instance; a
+        # post ranked as of a snapshot carries the key it was ranked by.
+        if isinstance(instance, dict):
+            values = [instance[name.lstrip("-")] for name in self.ordering]
+        else:
+            values = getattr(instance, "keyset_values", None) or [
+                getattr(instance, name.lstrip("-")) for name in self.ordering
+            ]
         return [value.isoformat() if isinstance(value, datetime) else value for value in values]
 
     def _beyond(self, position: list, *, reverse: bool) -> Q:

@@ -3,6 +3,7 @@
 import pytest
 
 from social import selectors
+from social.models import Follow
 from social.profile_cache import profile_user_get
 from social.serializers import (
     PostSerializer,
@@ -10,7 +11,7 @@ from social.serializers import (
     UserSummarySerializer,
     post_data,
     profile_data,
-    user_summary_data,
+    user_summary_row,
 )
 from social.tests.factories import FollowFactory, PostFactory, QuoteFactory, RepostFactory
 from users.tests.factories import UserFactory
@@ -36,14 +37,29 @@ def test_a_post_a_repost_a_quote_and_a_quote_of_a_hidden_post_read_as_the_serial
         assert post_data(read) == PostSerializer(read).data
 
 
-def test_a_follow_list_shows_each_user_as_the_summary_serializer_does(alice):
-    FollowFactory(follower=UserFactory(first_name="", last_name="Solo"), followee=alice)
-    FollowFactory(follower=UserFactory(user_type="brand"), followee=alice)
+@pytest.mark.parametrize(
+    ("follows_of", "party"),
+    [(selectors.follower_list, "follower"), (selectors.following_list, "followee")],
+)
+def test_a_follow_list_row_shows_each_user_as_the_summary_serializer_does(alice, follows_of, party):
+    for other in (
+        UserFactory(first_name="", last_name="Solo"),
+        UserFactory(first_name="Ann", last_name=""),
+        UserFactory(user_type="brand"),
+    ):
+        if party == "follower":
+            FollowFactory(follower=other, followee=alice)
+        else:
+            FollowFactory(follower=alice, followee=other)
 
-    followers = [follow.follower for follow in selectors.follower_list(user=alice)]
+    rows = follows_of(user=alice).order_by("id")
+    users = [
+        getattr(follow, party)
+        for follow in Follow.objects.filter(pk__in=[row["id"] for row in rows]).order_by("id")
+    ]
 
-    assert [user_summary_data(user) for user in followers] == (
-        UserSummarySerializer(followers, many=True).data
+    assert [user_summary_row(row, party) for row in rows] == (
+        UserSummarySerializer(users, many=True).data
     )
 
 
