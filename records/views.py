@@ -21,6 +21,7 @@ from records.serializers import (
     RecordListQuerySerializer,
     RecordSerializer,
     RecordUpdateSerializer,
+    record_data,
 )
 from records.services import record_audit_reads, record_create, record_delete, record_update
 
@@ -130,7 +131,7 @@ class RecordViewSet(PrivateNoStoreMixin, viewsets.GenericViewSet):
         page = self.paginate_queryset(records)
         if request.user.is_staff:
             record_audit_reads(records=page, actor=request.user, request_id=request_id_of(request))
-        return self.get_paginated_response(RecordSerializer(page, many=True).data)
+        return self.get_paginated_response([record_data(record) for record in page])
 
     def retrieve(self, request: Request, id) -> Response:
         record = record_get(reader=request.user, record_id=id)

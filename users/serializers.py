@@ -6,6 +6,7 @@ from django.core.validators import MaxLengthValidator
 from rest_framework import serializers
 
 from config.api.query import ChoiceFilterField
+from config.api.timestamps import api_timestamp
 from users.birthdays import validate_date_of_birth
 from users.models import User
 
@@ -40,6 +41,20 @@ class UserListSerializer(serializers.ModelSerializer):
         if viewer is None or not viewer.is_authenticated:
             return False
         return viewer.is_staff or viewer.pk == user.pk
+
+
+def user_list_row_data(row: dict, *, viewer) -> dict:
+    """``UserListSerializer(user, context={"request": ...}).data`` for a row of
+    ``users.selectors.user_list`` read by ``viewer``, without the serializer's cost."""
+    data = {
+        "username": row["username"],
+        "name": f"{row['first_name']} {row['last_name']}".strip(),  # User.get_full_name
+        "user_type": row["user_type"],
+        "date_joined": api_timestamp(row["date_joined"]),
+    }
+    if viewer.is_authenticated and (viewer.is_staff or viewer.pk == row["id"]):
+        data["email"] = row["email"]
+    return data
 
 
 SEARCH_MAX_LENGTH = 150

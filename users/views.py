@@ -25,6 +25,7 @@ from users.serializers import (
     GreetingUpdateSerializer,
     UserListQuerySerializer,
     UserListSerializer,
+    user_list_row_data,
 )
 from users.throttles import GreetingIPThrottle
 
@@ -55,7 +56,9 @@ class UserViewSet(viewsets.GenericViewSet):
         query.is_valid(raise_exception=True)
         users = selectors.user_list(**query.validated_data)
         page = self.paginate_queryset(users)
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(
+            [user_list_row_data(row, viewer=request.user) for row in page]
+        )
 
 
 @extend_schema_view(
