@@ -299,6 +299,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["authentication.jwt_authentication.JWTAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "config.api.negotiation.ContentNegotiation",
     # JSON is the API's only request format (API.md): form bodies are a 415, and the
     # schema offers no second format that clients would generate code for.
     "DEFAULT_PARSER_CLASSES": ["config.api.parsers.JSONParser"],
