@@ -59,6 +59,10 @@ class RequestMetricsMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
         self.metrics = _RequestMetrics.get_instance()
+        # The metrics' children by label values: ``labels()`` checks and joins its
+        # values and takes a lock on every call; the children themselves live as long
+        # as their metric. Bounded: view names, statuses and methods are few.
+        self._children: dict[tuple[int, str, str], tuple] = {}
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = default_timer()
@@ -66,8 +70,16 @@ class RequestMetricsMiddleware:
         match = request.resolver_match
         view = (match.view_name if match is not None else None) or "<unnamed view>"
         method = request.method if request.method in _METHODS else "<invalid method>"
-        self.metrics.responses.labels(str(response.status_code), view, method).inc()
-        self.metrics.latency.labels(view, method).observe(default_timer() - started)
+        key = (response.status_code, view, method)
+        children = self._children.get(key)
+        if children is None:
+            children = self._children[key] = (
+                self.metrics.responses.labels(str(response.status_code), view, method),
+                self.metrics.latency.labels(view, method),
+            )
+        count, latency = children
+        count.inc()
+        latency.observe(default_timer() - started)
         return response
 
 
