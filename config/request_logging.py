@@ -15,6 +15,7 @@ from django.http import HttpRequest, HttpResponse
 logger = logging.getLogger("request")
 
 REQUEST_ID_HEADER = "X-Request-ID"
+_REQUEST_ID_META_KEY = "HTTP_X_REQUEST_ID"
 # An incoming id is kept (so a proxy's id follows the request) only when it is tame.
 _ACCEPTABLE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _STANDARD_RECORD_FIELDS = set(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
@@ -39,7 +40,8 @@ class RequestLoggingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        # From META: request.headers would parse every header into a new mapping.
+        incoming = request.META.get(_REQUEST_ID_META_KEY, "")
         request.request_id = (
             incoming if _ACCEPTABLE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         )
