@@ -2,9 +2,11 @@
 
 For each endpoint of ``bench/prepare.py``: first a check that the product and the floor
 answer the same status and body (pagination links aside), then ROUNDS rounds of
-(product, floor) wrk runs of DURATION seconds each. The SQL statements per request
-come from pg_stat_statements on the primary and the replica: the delta over 20
-requests sent one at a time after the warm-up. Medians of the rounds go to ``--out``.
+(product, floor) wrk runs of DURATION seconds each. An endpoint the floor does not
+answer (a page past the first: the floor has no cursors) is run on the product alone.
+The SQL statements per request come from pg_stat_statements on the primary and the
+replica: the delta over 20 requests sent one at a time after the warm-up. Medians of
+the rounds go to ``--out``.
 """
 
 import argparse
@@ -120,7 +122,7 @@ def main() -> None:
     args = parser.parse_args()
     rounds = int(os.environ.get("ROUNDS", 3))
     options = {
-        "duration": int(os.environ.get("DURATION", 4)),
+        "duration": int(os.environ.get("DURATION", 3)),
         "threads": int(os.environ.get("WRK_THREADS", 2)),
         "connections": int(os.environ.get("CONNECTIONS", 32)),
     }
@@ -129,36 +131,42 @@ def main() -> None:
     endpoints = [e for e in targets["endpoints"] if not only or e["name"] in only]
     print(f"readers: {targets['readers']}; rows: {targets['counts']}", flush=True)
 
-    servers = {"app": args.app, "floor": args.floor}
     masters = {"app": args.app_pid, "floor": args.floor_pid}
+
+    def servers(endpoint: dict) -> dict[str, str]:
+        return {"app": args.app} | ({"floor": args.floor} if endpoint["floor"] else {})
+
     for endpoint in endpoints:
-        answers = {server: fetch(base, endpoint) for server, base in servers.items()}
-        (app_status, app_body), (floor_status, floor_body) = answers.values()
-        endpoint["same_body"] = app_status == floor_status and comparable(
-            app_body, args.app
-        ) == comparable(floor_body, args.floor)
-        print(
-            f"{endpoint['name']:<16} {app_status} "
-            f"{'same body' if endpoint['same_body'] else 'DIFFERENT BODY'}"
-        )
-        if not endpoint["same_body"]:
+        app_status, app_body = fetch(args.app, endpoint)
+        endpoint["same_body"] = None
+        verdict = "no floor"
+        if endpoint["floor"]:
+            floor_status, floor_body = fetch(args.floor, endpoint)
+            endpoint["same_body"] = app_status == floor_status and comparable(
+                app_body, args.app
+            ) == comparable(floor_body, args.floor)
+            verdict = "same body" if endpoint["same_body"] else "DIFFERENT BODY"
+        print(f"{endpoint['name']:<28} {app_status} {verdict}")
+        if app_status != 200:
+            print(f"  app:   {json.dumps(app_body, default=str)[:400]}")
+        if endpoint["same_body"] is False:
             print(f"  app:   {json.dumps(app_body)[:400]}\n  floor: {json.dumps(floor_body)[:400]}")
         # Warm both (connections open, code paths and caches filled), then count the
         # statements of a few requests one at a time: exact, unlike a count under load
         # that wrk stops in the middle of requests.
         endpoint["queries"] = {}
-        for server, base in servers.items():
+        for server, base in servers(endpoint).items():
             wrk(base, endpoint, duration=1, threads=1, connections=4)
             before = settled_statements(args.pg)
             for _ in range(QUERY_SAMPLE):
                 fetch(base, endpoint)
             endpoint["queries"][server] = (settled_statements(args.pg) - before) / QUERY_SAMPLE
-        print(f"{'':<16} queries/request: {endpoint['queries']}")
+        print(f"{'':<28} queries/request: {endpoint['queries']}")
 
-    runs = {(e["name"], server): [] for e in endpoints for server in servers}
+    runs = {(e["name"], server): [] for e in endpoints for server in servers(e)}
     for round_number in range(1, rounds + 1):
         for endpoint in endpoints:
-            for server, base in servers.items():
+            for server, base in servers(endpoint).items():
                 settled_statements(args.pg)
                 cpu = workers_cpu_seconds(masters[server])
                 run = wrk(base, endpoint, **options)
@@ -169,7 +177,7 @@ def main() -> None:
                 run["cpu_ms"] = cpu * 1000 / max(run["requests"], 1)
                 runs[endpoint["name"], server].append(run)
                 print(
-                    f"round {round_number} {endpoint['name']:<16} {server:<5} "
+                    f"round {round_number} {endpoint['name']:<28} {server:<5} "
                     f"{run['rps']:8.0f} req/s "
                     f"p50 {run['p50_ms']:6.1f} ms p99 {run['p99_ms']:6.1f} ms "
                     f"errors {run['errors']} CPU {run['cpu_ms']:.2f} ms/req",
@@ -191,15 +199,19 @@ def main() -> None:
                 "counts": targets["counts"],
                 "readers": targets["readers"],
                 "options": options | {"rounds": rounds},
+                "deep_page": targets.get("deep_page"),
                 "endpoints": [
                     {
                         "name": e["name"],
                         "path": e["path"],
+                        "page": e.get("page"),
                         "same_body": e["same_body"],
                         "app": medians(runs[e["name"], "app"]) | {"queries": e["queries"]["app"]},
                         "floor": medians(runs[e["name"], "floor"])
-                        | {"queries": e["queries"]["floor"]},
-                        "runs": {server: runs[e["name"], server] for server in servers},
+                        | {"queries": e["queries"]["floor"]}
+                        if e["floor"]
+                        else None,
+                        "runs": {server: runs[e["name"], server] for server in servers(e)},
                     }
                     for e in endpoints
                 ],

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# The name bench/prepare.py gives the deep page of a list.
+DEEP_SUFFIX = " p50"
 
 
 def machine() -> str:
@@ -41,6 +43,24 @@ def size_label(result: dict) -> str:
     return f"{posts // 1_000_000}M" if posts >= 1_000_000 else f"{posts // 1000}k"
 
 
+# Issue 11's targets: a list's p50 at the largest size at most this times its p50 at the
+# smallest, page 1 and page 50 alike; no read request sends more than MAX_QUERIES.
+MAX_P50_RATIO = 1.3
+MAX_QUERIES = 3
+
+
+def label(e: dict, deep_page: int | None) -> str:
+    """The endpoint's name, and the page it really is when the list has fewer pages."""
+    page = e.get("page")
+    if page and deep_page and page > 1 and page != deep_page:
+        return f"{e['name']} (page {page}, the last)"
+    return e["name"]
+
+
+def queries(value: float) -> str:
+    return f"{value:.2f}" + (" ⚠" if value > MAX_QUERIES else "")
+
+
 def table(result: dict) -> list[str]:
     lines = [
         f"### {size_label(result)} posts ("
@@ -56,15 +76,21 @@ def table(result: dict) -> list[str]:
     ]
     for e in result["endpoints"]:
         app, floor = e["app"], e["floor"]
-        lines.append(
-            f"| {e['name']} | {app['rps']:.0f} | {ms(app['p50_ms'])} | {ms(app['p99_ms'])} "
-            f"| {app['p99_ms'] / max(app['p50_ms'], 0.001):.1f} | {app['errors']} "
-            f"| {app['queries']:.2f} | {app['cpu_ms']:.2f} | {floor['rps']:.0f} "
-            f"| {ms(floor['p50_ms'])} | {floor['queries']:.2f} | {floor['cpu_ms']:.2f} "
-            f"| {app['rps'] / max(floor['rps'], 0.001):.2f} "
-            f"| {floor['cpu_ms'] / max(app['cpu_ms'], 0.001):.2f} "
-            f"| {'yes' if e['same_body'] else 'NO'} |"
+        row = (
+            f"| {label(e, result.get('deep_page'))} | {app['rps']:.0f} | {ms(app['p50_ms'])} "
+            f"| {ms(app['p99_ms'])} | {app['p99_ms'] / max(app['p50_ms'], 0.001):.1f} "
+            f"| {app['errors']} | {queries(app['queries'])} | {app['cpu_ms']:.2f} "
         )
+        if floor is None:
+            row += "| | | | | n/a | n/a | |"
+        else:
+            row += (
+                f"| {floor['rps']:.0f} | {ms(floor['p50_ms'])} | {floor['queries']:.2f} "
+                f"| {floor['cpu_ms']:.2f} | {app['rps'] / max(floor['rps'], 0.001):.2f} "
+                f"| {floor['cpu_ms'] / max(app['cpu_ms'], 0.001):.2f} "
+                f"| {'yes' if e['same_body'] else 'NO'} |"
+            )
+        lines.append(row)
     return [*lines, ""]
 
 
@@ -73,46 +99,72 @@ def scale_table(small: dict, large: dict) -> list[str]:
     lines = [
         f"### {size_label(large)} / {size_label(small)}",
         "",
-        "| endpoint | req/s ratio | p50 ratio | p99 ratio | queries/req |",
-        "|---|--:|--:|--:|--:|",
+        f"Target (issue 11): a list's p50 at most {MAX_P50_RATIO}x, page 1 and page "
+        f"{large.get('deep_page') or 50} alike, and at most {MAX_QUERIES} queries per read "
+        "request; ⚠ marks a miss. The page a row is at, when a list has fewer pages, is "
+        f"that of {size_label(small)} / {size_label(large)}.",
+        "",
+        "| endpoint | req/s ratio | p50 ratio | p99 ratio | queries/req | target |",
+        "|---|--:|--:|--:|--:|:-:|",
     ]
     for e in large["endpoints"]:
         if e["name"] not in rows:
             continue
-        a, b = rows[e["name"]]["app"], e["app"]
+        first = rows[e["name"]]
+        a, b = first["app"], e["app"]
+        p50_ratio = b["p50_ms"] / max(a["p50_ms"], 0.001)
+        misses = []
+        if e.get("page") and p50_ratio > MAX_P50_RATIO:
+            misses.append(f"p50 > {MAX_P50_RATIO}x")
+        if max(a["queries"], b["queries"]) > MAX_QUERIES:
+            misses.append(f"> {MAX_QUERIES} queries")
+        name = e["name"]
+        if e.get("page") and e.get("page") > 1:
+            name += f" (page {first['page']} / {e['page']})"
         lines.append(
-            f"| {e['name']} | {b['rps'] / max(a['rps'], 0.001):.2f} "
-            f"| {b['p50_ms'] / max(a['p50_ms'], 0.001):.2f} "
+            f"| {name} | {b['rps'] / max(a['rps'], 0.001):.2f} "
+            f"| {p50_ratio:.2f}{' ⚠' if e.get('page') and p50_ratio > MAX_P50_RATIO else ''} "
             f"| {b['p99_ms'] / max(a['p99_ms'], 0.001):.2f} "
-            f"| {a['queries']:.2f} / {b['queries']:.2f} |"
+            f"| {queries(a['queries'])} / {queries(b['queries'])} "
+            f"| {'⚠ ' + ', '.join(misses) if misses else 'ok'} |"
         )
     return [*lines, ""]
 
 
 def plot(results: list[dict], path: Path) -> None:
+    """Two panels: the first pages (product and floor), the deep pages (product only)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     names = [e["name"] for e in results[0]["endpoints"]]
-    width = 0.8 / (2 * len(results))
-    figure, axes = plt.subplots(figsize=(13, 5))
-    for index, result in enumerate(results):
-        by_name = {e["name"]: e for e in result["endpoints"]}
-        for offset, server in enumerate(("app", "floor")):
-            position = [
-                n + (2 * index + offset - len(results) + 0.5) * width for n in range(len(names))
-            ]
-            p50 = [by_name[name][server]["p50_ms"] if name in by_name else 0 for name in names]
-            p99 = [by_name[name][server]["p99_ms"] if name in by_name else 0 for name in names]
-            label = f"{'product' if server == 'app' else 'floor'}, {size_label(result)} posts"
-            bars = axes.bar(position, p50, width, label=f"{label} (p50; tick: p99)")
+    panels = [
+        ("single endpoints and page 1", [n for n in names if not n.endswith(DEEP_SUFFIX)]),
+        ("deep pages (the floor has no cursors)", [n for n in names if n.endswith(DEEP_SUFFIX)]),
+    ]
+    panels = [(title, chosen) for title, chosen in panels if chosen]
+    figure, all_axes = plt.subplots(len(panels), 1, figsize=(16, 5.5 * len(panels)), squeeze=False)
+    for axes, (title, chosen) in zip(all_axes[:, 0], panels, strict=True):
+        series = [
+            (result, server)
+            for result in results
+            for server in ("app", "floor")
+            if any(e["name"] in chosen and e[server] for e in result["endpoints"])
+        ]
+        width = 0.8 / len(series)
+        for index, (result, server) in enumerate(series):
+            by_name = {e["name"]: e[server] for e in result["endpoints"]}
+            position = [n + (index - len(series) / 2 + 0.5) * width for n in range(len(chosen))]
+            p50 = [(by_name.get(n) or {}).get("p50_ms", float("nan")) for n in chosen]
+            p99 = [(by_name.get(n) or {}).get("p99_ms", float("nan")) for n in chosen]
+            name = f"{'product' if server == 'app' else 'floor'}, {size_label(result)} posts"
+            bars = axes.bar(position, p50, width, label=f"{name} (p50; tick: p99)")
             axes.scatter(position, p99, marker="_", s=80, color=bars.patches[0].get_facecolor())
-    axes.set_xticks(range(len(names)), names, rotation=30, ha="right")
-    axes.set_ylabel("latency, ms")
-    axes.set_title("Latency by endpoint and data size (bars p50, ticks p99)")
-    axes.legend(fontsize=8)
+        axes.set_xticks(range(len(chosen)), chosen, rotation=30, ha="right")
+        axes.set_ylabel("latency, ms")
+        axes.set_title(f"Latency by endpoint and data size, {title} (bars p50, ticks p99)")
+        axes.legend(fontsize=8)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
 
