@@ -20,6 +20,8 @@ export PYTHONWARNINGS="ignore:No directory at"
 $BIN/python manage.py migrate --noinput -v0
 $BIN/python manage.py seed >/dev/null
 $BIN/python manage.py seed_scale --users "${USERS:-1000}" --posts "${POSTS:-10000}" --random-seed 1 >/dev/null
+# prepare.py walks the lists to page 50 on the replica, then may write a birthday.
+"$TEST_SERVICES_SCRIPT" wait-replica
 $BIN/python bench/prepare.py >"$TEST_SERVICES_STATE/targets.json"
 "$TEST_SERVICES_SCRIPT" wait-replica
 $BIN/python bench/cpu_profile.py --targets "$TEST_SERVICES_STATE/targets.json" \
