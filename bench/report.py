@@ -52,7 +52,7 @@ MAX_QUERIES = 3
 def label(e: dict, deep_page: int | None) -> str:
     """The endpoint's name, and the page it really is when the list has fewer pages."""
     page = e.get("page")
-    if page and deep_page and page > 1 and page != deep_page:
+    if e["name"].endswith(DEEP_SUFFIX) and page != deep_page:
         return f"{e['name']} (page {page}, the last)"
     return e["name"]
 
@@ -119,7 +119,7 @@ def scale_table(small: dict, large: dict) -> list[str]:
         if max(a["queries"], b["queries"]) > MAX_QUERIES:
             misses.append(f"> {MAX_QUERIES} queries")
         name = e["name"]
-        if e.get("page") and e.get("page") > 1:
+        if e["name"].endswith(DEEP_SUFFIX):
             name += f" (page {first['page']} / {e['page']})"
         lines.append(
             f"| {name} | {b['rps'] / max(a['rps'], 0.001):.2f} "
@@ -146,21 +146,22 @@ def plot(results: list[dict], path: Path) -> None:
     panels = [(title, chosen) for title, chosen in panels if chosen]
     figure, all_axes = plt.subplots(len(panels), 1, figsize=(16, 5.5 * len(panels)), squeeze=False)
     for axes, (title, chosen) in zip(all_axes[:, 0], panels, strict=True):
+        # One colour per size and server in both panels.
         series = [
-            (result, server)
-            for result in results
-            for server in ("app", "floor")
+            (result, server, f"C{2 * size + offset}")
+            for size, result in enumerate(results)
+            for offset, server in enumerate(("app", "floor"))
             if any(e["name"] in chosen and e[server] for e in result["endpoints"])
         ]
         width = 0.8 / len(series)
-        for index, (result, server) in enumerate(series):
+        for index, (result, server, colour) in enumerate(series):
             by_name = {e["name"]: e[server] for e in result["endpoints"]}
             position = [n + (index - len(series) / 2 + 0.5) * width for n in range(len(chosen))]
             p50 = [(by_name.get(n) or {}).get("p50_ms", float("nan")) for n in chosen]
             p99 = [(by_name.get(n) or {}).get("p99_ms", float("nan")) for n in chosen]
             name = f"{'product' if server == 'app' else 'floor'}, {size_label(result)} posts"
-            bars = axes.bar(position, p50, width, label=f"{name} (p50; tick: p99)")
-            axes.scatter(position, p99, marker="_", s=80, color=bars.patches[0].get_facecolor())
+            axes.bar(position, p50, width, color=colour, label=f"{name} (p50; tick: p99)")
+            axes.scatter(position, p99, marker="_", s=80, color=colour)
         axes.set_xticks(range(len(chosen)), chosen, rotation=30, ha="right")
         axes.set_ylabel("latency, ms")
         axes.set_title(f"Latency by endpoint and data size, {title} (bars p50, ticks p99)")
