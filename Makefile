@@ -26,7 +26,7 @@ run: install
 # transaction mode (--reuse-db: the second run keeps the test database of the first).
 PGBOUNCER_TESTS := config/tests/test_router.py config/tests/test_pooling.py $(wildcard */tests/test_concurrency.py)
 test: install lint
-	scripts/services.sh run sh -c '$(BIN)/pytest --reuse-db $(PYTEST_ARGS) && \
+	scripts/services.sh run sh -c '$(BIN)/pytest --reuse-db -m "not pgbouncer" $(PYTEST_ARGS) && \
 	  DATABASE_URL="$$PGBOUNCER_URL" DATABASE_PGBOUNCER=True $(BIN)/pytest --reuse-db -q $(PGBOUNCER_TESTS)'
 
 lint: install

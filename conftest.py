@@ -79,3 +79,5 @@ def pytest_runtest_setup(item) -> None:
     For a quick loop on SQLite, deselect them with ``-m "not services"``."""
     if item.get_closest_marker("services") and not os.environ.get("REDIS_URL"):
         pytest.fail("needs the services of `make test` (or deselect: -m 'not services')")
+    if item.get_closest_marker("pgbouncer") and os.environ.get("DATABASE_PGBOUNCER") != "True":
+        pytest.fail("runs through PgBouncer only: `make test` deselects it in its first run")

@@ -13,10 +13,7 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.services
 
 
-BEHIND_PGBOUNCER = os.environ.get("DATABASE_PGBOUNCER") == "True"
-
-
-@pytest.mark.skipif(not BEHIND_PGBOUNCER, reason="only in make test's run through PgBouncer")
+@pytest.mark.pgbouncer
 @pytest.mark.django_db(transaction=True, databases="__all__")
 def test_behind_pgbouncer_a_queryset_is_iterated_without_a_server_side_cursor():
     pgbouncer_port = urlsplit(os.environ["PGBOUNCER_URL"]).port
@@ -32,7 +29,6 @@ def test_behind_pgbouncer_a_queryset_is_iterated_without_a_server_side_cursor():
     assert names == ["group 0", "group 1", "group 2"]
 
 
-@pytest.mark.skipif(BEHIND_PGBOUNCER, reason="once is enough: in the main run")
 def test_the_psycopg_pool_serves_every_alias_when_asked():
     """DATABASE_POOL=true: a Django process gets its connections from psycopg's pool."""
     script = (
