@@ -96,6 +96,13 @@ class LimitReached(ApplicationError):
     code = "limit_reached"
 
 
+class LimitUnavailable(ApplicationError):
+    """503: a limit that must hold cannot be counted (its store is away)."""
+
+    status_code = 503
+    code = "unavailable"
+
+
 class DatabaseUnavailable(ApplicationError):
     """503: the request needs a database that cannot be reached right now."""
 

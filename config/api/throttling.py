@@ -19,18 +19,11 @@ from django.core.cache import caches
 from redis.exceptions import RedisError
 from rest_framework.throttling import SimpleRateThrottle
 
-from config.api.errors import ApplicationError
+from config.api.errors import LimitUnavailable
 
 THROTTLE_CACHE = "throttles"
 # What a fail-closed limit asks a client to wait while its store is away.
 UNAVAILABLE_RETRY_AFTER = 10
-
-
-class LimitUnavailable(ApplicationError):
-    """503: a limit that must hold cannot be counted (its store is away)."""
-
-    status_code = 503
-    code = "unavailable"
 
 
 class SlotThrottle(SimpleRateThrottle):
