@@ -106,12 +106,18 @@ TEMPLATES = [
 ]
 
 # Databases: one primary for every write, any number of read replicas.
+# A replica replays the primary's ACCESS EXCLUSIVE locks (a migration, VACUUM truncating
+# a table) and holds them until it replays their commit, late when it lags: a read that
+# waits this long for one fails there and is answered from the primary instead.
+DATABASE_REPLICA_LOCK_TIMEOUT_MS = env_int("DATABASE_REPLICA_LOCK_TIMEOUT_MS", 1000)
 DATABASES = {
     "default": database_from_url(env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")),
 }
 for index, replica_url in enumerate(env_list("DATABASE_REPLICA_URLS")):
+    replica = database_from_url(replica_url)
+    replica["OPTIONS"].setdefault("options", f"-c lock_timeout={DATABASE_REPLICA_LOCK_TIMEOUT_MS}")
     DATABASES[f"replica_{index}"] = {
-        **database_from_url(replica_url),
+        **replica,
         # Replicas hold the primary's data: tests and migrations never create them.
         "TEST": {"MIRROR": "default"},
         # The router checks a replica's kept-alive connection without a query

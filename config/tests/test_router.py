@@ -205,6 +205,37 @@ def test_a_read_whose_replica_stops_mid_request_is_answered_from_the_primary():
     assert response.json()["database"] == "default"
 
 
+def test_a_read_the_replica_holds_up_while_it_replays_a_lock_is_answered_from_the_primary(
+    lagging_replica,
+):
+    # A migration or VACUUM's truncation on the primary takes an ACCESS EXCLUSIVE lock;
+    # a replica replays it at once but releases it only when it replays the commit,
+    # which a replica that lags (or waits on a replay conflict) does much later.
+    Group.objects.create(name="kept")
+    services("lag", "0")
+    services("wait-replica")
+    services("lag", "30")
+    with transaction.atomic(), connections["default"].cursor() as cursor:
+        cursor.execute("LOCK TABLE auth_group IN ACCESS EXCLUSIVE MODE")
+    with connections[REPLICA].cursor() as cursor:
+        for _ in range(100):
+            cursor.execute(
+                "SELECT 1 FROM pg_locks WHERE relation = 'auth_group'::regclass"
+                " AND mode = 'AccessExclusiveLock' AND granted"
+            )
+            if cursor.fetchone():
+                break
+            time.sleep(0.1)
+        else:
+            pytest.fail("the replica never replayed the lock")
+
+    started = time.monotonic()
+    answer = group_read_by(APIClient(), "kept")
+
+    assert answer == (200, "default")
+    assert time.monotonic() - started < settings.DATABASE_REPLICA_LOCK_TIMEOUT_MS / 1000 + 2
+
+
 def test_a_replica_back_up_serves_reads_again_after_the_retry_delay():
     Group.objects.create(name="kept")
     services("stop", "replica")
