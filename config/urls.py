@@ -15,16 +15,26 @@ handler403 = "config.api.errors.permission_denied"
 handler404 = "config.api.errors.page_not_found"
 handler500 = "config.api.errors.server_error"
 
+PAGE_METHODS = ["get", "head"]
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("health/live", health.live, name="health-live"),
     path("health/ready", health.ready, name="health-ready"),
     path("metrics", metrics.metrics, name="metrics"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # The documentation pages are pages: GET only (DRF's OPTIONS metadata answer has no
+    # template to render them with).
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="schema", http_method_names=PAGE_METHODS),
+        name="docs",
+    ),
     path(
         "redoc/",
-        SpectacularRedocView.as_view(url_name="schema", template_name="config/redoc.html"),
+        SpectacularRedocView.as_view(
+            url_name="schema", template_name="config/redoc.html", http_method_names=PAGE_METHODS
+        ),
         name="redoc",
     ),
     path("api/auth/", include("authentication.urls")),

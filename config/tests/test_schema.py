@@ -13,6 +13,14 @@ def test_the_schema_and_the_documentation_pages_are_served(api_client):
     assert api_client.get("/redoc/").status_code == 200
 
 
+@pytest.mark.parametrize("page", ["/docs/", "/redoc/"])
+def test_a_documentation_page_answers_other_methods_with_405_not_an_error(api_client, page):
+    response = api_client.options(page)
+
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+
+
 def test_every_operation_documents_the_error_shape(api_client):
     schema = api_client.get("/api/schema/?format=json").json()
     error = schema["components"]["schemas"]["Error"]
