@@ -1,7 +1,6 @@
 """Request and response bodies of the authentication endpoints."""
 
-from rest_framework import serializers
-
+from config.api import serializers
 from users.models import USERNAME_MAX_LENGTH, User, username_validator
 
 _PASSWORD = {"write_only": True, "trim_whitespace": False, "style": {"input_type": "password"}}

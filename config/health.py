@@ -7,12 +7,12 @@ import uuid
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from config.api import serializers
 from config.database_router import mark_primary_down, mark_replica_down, replica_aliases
 
 logger = logging.getLogger(__name__)

@@ -1,8 +1,8 @@
 """The menu and orders as clients see them, and the bodies clients send."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers
 
+from config.api import serializers
 from config.api.converters import BIGINT_MAX
 from config.api.query import ChoiceFilterField
 from orders.models import (

@@ -3,8 +3,8 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers
 
+from config.api import serializers
 from config.api.timestamps import api_timestamp
 from records.models import Record
 from records.services import record_check_date_of_treatment

@@ -3,8 +3,8 @@
 from datetime import UTC
 
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
 
+from config.api import serializers
 from config.api.converters import BIGINT_MAX
 from config.api.timestamps import api_timestamp
 from social.models import CONTENT_MAX_LENGTH, Post

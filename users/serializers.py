@@ -3,8 +3,8 @@
 import re
 
 from django.core.validators import MaxLengthValidator
-from rest_framework import serializers
 
+from config.api import serializers
 from config.api.query import ChoiceFilterField
 from config.api.timestamps import api_timestamp
 from users.birthdays import validate_date_of_birth

@@ -210,3 +210,24 @@ def test_the_own_account_and_tokens_are_never_stored_by_a_cache(client_for, alic
 
     for response in (read, change, login, refresh):
         assert response["Cache-Control"] == "private, no-store"
+
+
+def test_a_name_longer_than_its_limit_is_refused_even_when_the_excess_is_whitespace(
+    client_for, alice
+):
+    # 150 letters and a space: the schema's maxLength is 150, so this is invalid.
+    response = client_for(alice).patch("/api/auth/me", {"first_name": "A" * 150 + " "})
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {
+        "first_name": ["Ensure this field has no more than 150 characters."]
+    }
+    alice.refresh_from_db()
+    assert alice.first_name != "A" * 150
+
+
+def test_surrounding_whitespace_within_the_limit_is_trimmed(client_for, alice):
+    response = client_for(alice).patch("/api/auth/me", {"first_name": " Alicia "})
+
+    assert response.status_code == 200
+    assert response.json()["first_name"] == "Alicia"

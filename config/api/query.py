@@ -5,7 +5,8 @@ serializer's fields with ``@extend_schema(parameters=[TheQuerySerializer])``."""
 from drf_spectacular.plumbing import build_choice_description_list
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import serializers
+
+from config.api import serializers
 
 # Django's own words for a wrong choice, which the API has always answered.
 INVALID_CHOICE = "Select a valid choice. {input} is not one of the available choices."

@@ -352,3 +352,32 @@ def test_anonymous_orders_are_throttled_per_ip_and_customers_are_not(
 
 def test_the_anonymous_order_limit_is_thirty_an_hour_by_default():
     assert AnonymousOrderIPThrottle().rate == "30/hour"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"customer_name": "B" * 100 + " "}, "customer_name"),
+        ({"note": "n" * 500 + "\n"}, "note"),
+    ],
+)
+def test_a_text_over_its_limit_by_whitespace_alone_is_refused(
+    api_client, order_body, changes, field
+):
+    response = api_client.post("/api/orders/", order_body(**changes), format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == [field]
+
+
+@pytest.mark.django_db
+def test_an_address_line_over_its_limit_by_whitespace_alone_is_refused(api_client, order_body):
+    body = order_body()
+    limit = Order._meta.get_field("street").max_length
+    body["delivery_address"]["street"] = " " + "S" * limit
+
+    response = api_client.post("/api/orders/", body, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["delivery_address.street"]
