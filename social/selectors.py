@@ -74,9 +74,11 @@ def post_visible_queryset(posts: QuerySet[Post] | None = None) -> QuerySet[Post]
 POST_COLUMNS = ("kind", "content", "created_at", "repost_count", "quote_count")
 
 
-def post_feed_queryset() -> QuerySet[Post]:
+def post_feed_queryset(posts: QuerySet[Post] | None = None) -> QuerySet[Post]:
+    """Visible posts with the columns ``post_data`` shows, their authors' and their
+    originals' in the same query (no password hash or email read)."""
     return (
-        post_visible_queryset()
+        post_visible_queryset(posts)
         .select_related("author", "original", "original__author")
         .only(
             *POST_COLUMNS,
@@ -199,9 +201,7 @@ def post_get(*, post_id: int) -> Post | None:
 
 def feed_list(*, viewer: User, filters: FeedFilters) -> QuerySet[Post]:
     """The feed with its filters applied; the pagination orders it (latest or trending)."""
-    posts = post_visible_queryset(FeedQuerySet(model=Post)).select_related(
-        "author", "original", "original__author"
-    )
+    posts = post_feed_queryset(FeedQuerySet(model=Post))
     if filters.scope == "following":
         posts = posts.following(viewer)
     elif filters.scope == "mine":

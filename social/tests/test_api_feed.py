@@ -2,6 +2,8 @@ from base64 import b64encode
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from social.models import Post
@@ -235,6 +237,23 @@ def test_a_feed_page_takes_a_fixed_number_of_queries_whatever_its_size_and_depth
                 body = client.get(url).json()
             assert body["results"]
             url = body["next"] or url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "scope=following", "scope=mine", "sort=trending"])
+def test_a_feed_page_reads_no_password_hash_nor_email_of_the_authors(client_for, alice, bob, query):
+    FollowFactory(follower=bob, followee=alice)
+    RepostFactory(author=alice, original=QuoteFactory(author=bob, original=PostFactory()))
+    client = client_for(alice if "mine" in query else bob)
+    client.get(f"/api/posts/?{query}")  # the caller's account is read apart from the page
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/api/posts/?{query}&page_size=20").json()["results"]
+
+    page = queries.captured_queries[-1]["sql"]
+    assert "social_post" in page
+    assert '"password"' not in page
+    assert '"email"' not in page
 
 
 @pytest.mark.django_db
