@@ -28,7 +28,7 @@ from config.api.errors import (
 from config.api.pagination import KeysetPagination
 from config.database_router import reads_from_primary
 from social import profile_cache, selectors, services
-from social.feed_cache import feed_first_page_cached
+from social.feed_cache import FIRST_PAGE_QUERIES, feed_first_page_cached
 from social.serializers import (
     FeedFilterSerializer,
     PostCreateSerializer,
@@ -206,7 +206,7 @@ class PostViewSet(viewsets.GenericViewSet):
     )
     def list(self, request: Request) -> Response:
         """The feed, newest first (or trending), 10 per page by default."""
-        if not request.query_params:
+        if request.META.get("QUERY_STRING", "") in FIRST_PAGE_QUERIES:
             # The first page as everyone sees it: cached (social/feed_cache.py).
             url = request.build_absolute_uri()
             return Response(feed_first_page_cached(url, lambda: self._feed_page(request).data))

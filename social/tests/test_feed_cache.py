@@ -5,13 +5,14 @@ from rest_framework.test import APIClient
 
 from social.models import Post
 from social.services import post_create, post_repost, post_set_hidden
+from social.tests.factories import PostFactory
 from users.services import user_update
 
 pytestmark = pytest.mark.django_db
 
 
-def first_page() -> list[dict]:
-    return APIClient().get("/api/posts/").json()["results"]
+def first_page(query: str = "") -> list[dict]:
+    return APIClient().get(f"/api/posts/{query}").json()["results"]
 
 
 @pytest.fixture
@@ -28,12 +29,28 @@ def test_the_first_page_read_again_comes_from_the_cache(alice, django_assert_num
         assert first_page() == first
 
 
-def test_a_page_with_parameters_is_not_taken_from_the_cache(alice, django_assert_num_queries):
+@pytest.mark.parametrize("query", ["?sort=trending", "?sort=latest"])
+def test_the_first_page_of_either_sort_read_again_comes_from_the_cache(
+    alice, django_assert_num_queries, query
+):
     post_create(author=alice, content="hello")
-    first_page()
+    first = first_page(query)
+
+    with django_assert_num_queries(0):
+        assert first_page(query) == first
+
+
+@pytest.mark.parametrize(
+    "query", ["?page_size=5", "?sort=trending&page_size=10", "?sort=%74rending"]
+)
+def test_a_page_with_other_parameters_or_spellings_is_not_taken_from_the_cache(
+    alice, django_assert_num_queries, query
+):
+    post_create(author=alice, content="hello")
+    first_page(query)
 
     with django_assert_num_queries(1):
-        APIClient().get("/api/posts/?page_size=5")
+        APIClient().get(f"/api/posts/{query}")
 
 
 def test_a_new_post_and_a_repost_are_on_the_first_page_at_once(alice, bob, commits):
@@ -71,3 +88,29 @@ def test_a_deleted_post_and_a_renamed_author_show_at_once(alice, bob, commits):
         user_update(user=alice, data={"first_name": "Alicia"})
 
     assert [(p["id"], p["author"]["name"]) for p in first_page()] == [(kept.pk, "Alicia Author")]
+
+
+def test_a_repost_reorders_the_cached_trending_page_at_once(alice, bob, commits):
+    with commits():
+        older = post_create(author=alice, content="older")
+        post_create(author=alice, content="newer")
+    assert [p["content"] for p in first_page("?sort=trending")] == ["newer", "older"]
+
+    with commits():
+        post_repost(author=bob, original_id=older.pk)
+
+    page = first_page("?sort=trending")
+    assert (page[0]["content"], page[0]["repost_count"]) == ("older", 1)
+
+
+def test_a_walk_from_the_cached_trending_page_shows_each_post_once(commits):
+    with commits():
+        posts = PostFactory.create_batch(13)
+    client = APIClient()
+    first = client.get("/api/posts/?sort=trending").json()  # computed, then cached
+    assert client.get("/api/posts/?sort=trending").json() == first
+
+    second = client.get(first["next"]).json()
+
+    seen = [p["id"] for p in first["results"] + second["results"]]
+    assert sorted(seen) == sorted(post.pk for post in posts)
