@@ -5,12 +5,17 @@ with no records, staff the staff member.
 """
 
 import datetime
+import os
+import subprocess
 import uuid
 
+import psycopg
 import pytest
 from django.core.cache import caches
+from django.db import connection
 from django.utils import timezone
 
+from config.database_router import reads_from_primary
 from records.models import Record, RecordAuditEntry
 from records.tests.factories import RecordFactory
 
@@ -418,3 +423,57 @@ class TestListQueryBudget:
             response = client.get(LIST_URL, {"page_size": 50})
 
         assert len(response.json()["results"]) == 12
+
+
+@pytest.fixture
+def statements_sent(monkeypatch) -> list[tuple[str, bool]]:
+    """Every statement psycopg sends, on any server, with whether its connection was in
+    autocommit (a statement sent outside it comes with a BEGIN and a COMMIT of its own,
+    round trips that Django's query log does not show but the server counts)."""
+    sent = []
+    execute = psycopg.Cursor.execute
+
+    def recorded(cursor, query, *args, **kwargs):
+        sent.append((str(query), cursor.connection.autocommit))
+        return execute(cursor, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", recorded)
+    return sent
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_a_staff_page_is_logged_by_one_insert_outside_any_transaction(
+    client_for, alice, staff, statements_sent
+):
+    """What the server sees of a staff page of 20, as the benchmark counts it
+    (pg_stat_statements): the user, the page, the audit INSERT, and the primary's
+    connection check, nothing per record. The INSERT was once wrapped in BEGIN and
+    COMMIT, and each entry's actor was checked at COMMIT by a statement of its own
+    (the deferred foreign key): 26 statements for one page."""
+    for _ in range(25):
+        RecordFactory(patient=alice)
+    subprocess.run([os.environ["TEST_SERVICES_SCRIPT"], "wait-replica"], check=True)
+    client = client_for(staff)
+    client.get(LIST_URL)  # connects; its audit INSERT pins staff to the primary
+    statements_sent.clear()
+
+    response = client.get(LIST_URL)
+
+    assert len(response.json()["results"]) == 20
+    inserts = [autocommit for query, autocommit in statements_sent if query.startswith("INSERT")]
+    assert inserts == [True]
+    assert len(statements_sent) <= 4
+    with reads_from_primary():
+        assert RecordAuditEntry.objects.filter(action="read").count() == 40
+
+
+@pytest.mark.services
+def test_the_actor_of_an_audit_entry_is_checked_within_its_insert(db):
+    # A deferred foreign key is checked at COMMIT, one statement per row inserted.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT condeferrable FROM pg_constraint WHERE contype = 'f' "
+            "AND conrelid = 'records_recordauditentry'::regclass"
+        )
+        assert cursor.fetchall() == [(False,)]
