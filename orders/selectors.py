@@ -1,10 +1,14 @@
 """Reads of the menu and of orders, shaped for the serializers that show them."""
 
-from django.db.models import Prefetch, QuerySet
+import uuid
+from collections.abc import Iterable
+
+from django.db import models
+from django.db.models import F, Prefetch, QuerySet, Value
 
 from config.api.errors import NotFound
 from config.database_router import reads_from_primary
-from orders.models import Order, OrderItem, Pizza, PizzaExtra
+from orders.models import Order, OrderItem, OrderStatusChange, Pizza, PizzaExtra
 
 
 def pizza_list(*, name: str = "", ingredient: str = "") -> QuerySet[Pizza]:
@@ -37,10 +41,25 @@ def pizza_extra_list(*, pizza_id: int) -> list[PizzaExtra]:
     return offers
 
 
-def order_list(*, user, status: str = "") -> QuerySet[Order]:
-    """The orders ``user`` may list: staff all of them, everyone else their own; only
-    those in ``status``, if given."""
-    orders = _orders_with_details()
+# The columns of an order that the API shows (orders.serializers.order_list_data).
+ORDER_COLUMNS = (
+    "id", "status", "customer_name", "phone", "street", "house_number", "apartment",
+    "postal_code", "city", "country", "note", "total", "created_at", "updated_at",
+)  # fmt: skip
+# One row of order_details: an item line (one per extra of the item, or one with no
+# extra) or a step of the history; each kind leaves the other's columns NULL.
+ITEM_COLUMNS = (
+    "order_id", "item_id", "pizza_id", "pizza_name", "quantity", "unit_price", "line_total",
+    "extra_row_id", "extra_id", "extra_name", "extra_quantity", "extra_unit_price",
+)  # fmt: skip
+CHANGE_COLUMNS = ("from_status", "to_status", "changed_at", "change_id")
+
+
+def order_list(*, user, status: str = "") -> QuerySet:
+    """The orders ``user`` may list, as rows of ``ORDER_COLUMNS``: staff all of them,
+    everyone else their own; only those in ``status``, if given. Their items and
+    history come from ``order_details`` once the page is known."""
+    orders = Order.objects.values(*ORDER_COLUMNS)
     if not user.is_staff:
         orders = orders.filter(user=user)
     if status:
@@ -59,6 +78,63 @@ def order_get(*, order_id) -> Order:
     if order is None:
         raise NotFound("No order with this id.")
     return order
+
+
+def order_details(*, order_ids: Iterable[uuid.UUID]) -> list[tuple]:
+    """The items (with their extras) and the history of these orders, in one query:
+    rows of ``ITEM_COLUMNS + CHANGE_COLUMNS``, the items in id order with their extras
+    in id order, and the history oldest first, as the serializer's prefetches order
+    them. One UNION ALL instead of three prefetches: a list page costs three queries
+    (the account, the page, this one)."""
+    order_ids = list(order_ids)
+    if not order_ids:
+        return []
+    items = _ITEM_ROWS.filter(order_id__in=order_ids)
+    changes = _CHANGE_ROWS.filter(order_id__in=order_ids)
+    combined = items.union(changes, all=True)
+    return list(combined.order_by("item_id", "extra_row_id", "changed_at", "change_id"))
+
+
+def _null(output_field: models.Field) -> Value:
+    return Value(None, output_field=output_field)
+
+
+_MONEY = models.DecimalField(max_digits=10, decimal_places=2)
+# Built once: annotating and listing the columns cost more than the query they make.
+_ITEM_ROWS = (
+    OrderItem.objects.annotate(
+        item_id=F("id"),
+        extra_row_id=F("extras__id"),
+        extra_id=F("extras__extra_id"),
+        extra_name=F("extras__extra_name"),
+        extra_quantity=F("extras__quantity"),
+        extra_unit_price=F("extras__unit_price"),
+        from_status=_null(models.CharField()),
+        to_status=_null(models.CharField()),
+        changed_at=_null(models.DateTimeField()),
+        change_id=_null(models.BigIntegerField()),
+    )
+    .values_list(*ITEM_COLUMNS, *CHANGE_COLUMNS)
+    .order_by()
+)
+_CHANGE_ROWS = (
+    OrderStatusChange.objects.annotate(
+        item_id=_null(models.BigIntegerField()),
+        pizza_id=_null(models.BigIntegerField()),
+        pizza_name=_null(models.CharField()),
+        quantity=_null(models.IntegerField()),
+        unit_price=_null(_MONEY),
+        line_total=_null(_MONEY),
+        extra_row_id=_null(models.BigIntegerField()),
+        extra_id=_null(models.BigIntegerField()),
+        extra_name=_null(models.CharField()),
+        extra_quantity=_null(models.IntegerField()),
+        extra_unit_price=_null(_MONEY),
+        change_id=F("id"),
+    )
+    .values_list(*ITEM_COLUMNS, *CHANGE_COLUMNS)
+    .order_by()
+)
 
 
 def _orders_with_details() -> QuerySet[Order]:

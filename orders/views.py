@@ -32,6 +32,7 @@ from orders.serializers import (
     PizzaExtraSerializer,
     PizzaListQuerySerializer,
     PizzaSerializer,
+    order_list_data,
 )
 from orders.throttles import AnonymousOrderIPThrottle
 
@@ -273,7 +274,8 @@ class OrderViewSet(PrivateNoStoreMixin, viewsets.GenericViewSet):
         query.is_valid(raise_exception=True)
         orders = selectors.order_list(user=request.user, **query.validated_data)
         page = self.paginate_queryset(orders)
-        return self.get_paginated_response(OrderSerializer(page, many=True).data)
+        details = selectors.order_details(order_ids=[order["id"] for order in page])
+        return self.get_paginated_response(order_list_data(page, details))
 
     @extend_schema(
         summary="One order",
