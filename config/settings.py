@@ -168,6 +168,12 @@ DATABASE_PIN_SECONDS = env_int("DATABASE_PIN_SECONDS", 10)
 # A replica that refused a connection is left alone for this long.
 DATABASE_REPLICA_RETRY_SECONDS = env_int("DATABASE_REPLICA_RETRY_SECONDS", 30)
 
+# The following feed of a reader who follows at least this many accounts is read from
+# a timeline kept at write time (social/timelines.py), its newest FEED_TIMELINE_LENGTH
+# posts; everyone else's is merged from the followed accounts' posts at read time.
+FEED_TIMELINE_MIN_FOLLOWS = env_int("FEED_TIMELINE_MIN_FOLLOWS", 200)
+FEED_TIMELINE_LENGTH = env_int("FEED_TIMELINE_LENGTH", 1000)
+
 # /metrics answers these addresses or networks only (the scraper's), 404 to others.
 METRICS_ALLOWED_IPS = env_networks("METRICS_ALLOWED_IPS", "127.0.0.0/8,::1")
 

@@ -21,6 +21,7 @@ from social.profile_cache import (
     profiles_refresh_on_commit,
 )
 from social.services import follow_counters_move, post_counters_move
+from social.timelines import timeline_follow_removed
 from users.models import User
 
 
@@ -29,6 +30,8 @@ def follow_deleted(sender, instance: Follow, **kwargs) -> None:
     follow_counters_move(
         follower_id=instance.follower_id, followee_id=instance.followee_id, delta=-1
     )
+    # Here, not in the unfollow service: deleting an account removes its follows too.
+    timeline_follow_removed(follower_id=instance.follower_id, followee_id=instance.followee_id)
 
 
 @receiver(post_delete, sender=Post, dispatch_uid="social_post_deleted")

@@ -96,3 +96,33 @@ class Post(models.Model):
             return f"{name} of post {self.original_id}"
         text = self.content if len(self.content) <= 40 else f"{self.content[:39]}…"
         return f"{name}: “{text}”"
+
+
+class TimelineEntry(models.Model):
+    """A post in the following feed of a reader who follows many accounts, written when
+    the post is published or the author followed (social/timelines.py); read newest
+    first, at most ``FEED_TIMELINE_LENGTH`` of them. Every post, hidden or not: the feed
+    reads them through the posts' own visibility rules."""
+
+    pk = models.CompositePrimaryKey("owner", "post")
+    # The primary key's index serves the owner; the post's index serves deleting a post.
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="+")
+    # Copies of the post's columns: an unfollow deletes by author (among the owner's
+    # entries: no index of its own), a read orders by time.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["owner", "-created_at", "-post"], name="timeline_owner_latest_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"post {self.post_id} in the timeline of user {self.owner_id}"

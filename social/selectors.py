@@ -3,13 +3,15 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from config.utc_days import start_of_utc_day
-from social.models import Follow, Post
+from social.models import Follow, Post, TimelineEntry
+from social.timelines import timeline_kept
 from users.models import User
 
 
@@ -98,6 +100,11 @@ class FeedQuerySet(QuerySet):
       from the ``(author, order...)`` index, and merges them: a LATERAL join with a
       LIMIT per account. Reading every post of every followed account and sorting them
       would grow with how much they posted (docs/SCALING.md has the figures).
+    - A reader who follows hundreds has a timeline (``social/timelines.py``): their
+      page is ranked among the posts of its newest ``FEED_TIMELINE_LENGTH`` entries,
+      with the same filters and cursor. A page of newest posts that runs short of them
+      (a walk deeper than the timeline) is read with the merge instead, and so is a
+      page backwards; a trending walk ranks the timeline's posts of its ``snapshot``.
     - Trending ranks by a counter that moves while a reader pages. Each walk ranks as
       of its first page (``snapshot``): posts published since are left out, and a post
       reposted since is ranked by its count minus those reposts. So no post is shown
@@ -106,25 +113,57 @@ class FeedQuerySet(QuerySet):
     """
 
     follower_id: int | None = None
+    timeline_owner_id: int | None = None
 
     def _clone(self):
         clone = super()._clone()
         clone.follower_id = self.follower_id
+        clone.timeline_owner_id = self.timeline_owner_id
         return clone
 
     def following(self, viewer: User) -> "FeedQuerySet":
         posts = self.filter(author__in=Follow.objects.filter(follower=viewer).values("followee_id"))
         posts.follower_id = viewer.pk
+        if timeline_kept(following_count=viewer.following_count):
+            posts.timeline_owner_id = viewer.pk
         return posts
 
     def keyset_page(
         self, *, after: Q | None, position: list | None, limit: int, snapshot: datetime | None
     ) -> tuple[list[Post], datetime | None]:
         """The first ``limit`` posts after the cursor (``after`` is its condition), and
-        the moment the walk ranks as of (trending only), in one query."""
+        the moment the walk ranks as of (trending only), in one query (two for a page
+        deeper than the reader's timeline)."""
+        trending = self.query.order_by[0].lstrip("-") == "repost_count"
+        forwards = self.query.order_by[0].startswith("-")
+        if trending:
+            snapshot = snapshot or timezone.now()
+        if self.timeline_owner_id is not None and (trending or forwards):
+            page = self._in_timeline(snapshot if trending else None)._page(
+                after=after, position=position, limit=limit, snapshot=snapshot
+            )
+            # A full page holds the newest posts after the cursor: the timeline holds
+            # every post of the followed accounts from its oldest entry on.
+            if len(page) == limit or not forwards:
+                return page, snapshot
+        return self._page(after=after, position=position, limit=limit, snapshot=snapshot), snapshot
+
+    def _in_timeline(self, snapshot: datetime | None) -> "FeedQuerySet":
+        """These posts among the newest entries of the reader's timeline (as of
+        ``snapshot``, when ranked as of it), read as a plain filtered queryset."""
+        entries = TimelineEntry.objects.filter(owner_id=self.timeline_owner_id)
+        if snapshot is not None:
+            entries = entries.filter(created_at__lte=snapshot)
+        newest = entries.order_by("-created_at", "-post_id").values("post_id")
+        posts = self.filter(pk__in=newest[: settings.FEED_TIMELINE_LENGTH])
+        posts.follower_id = posts.timeline_owner_id = None
+        return posts
+
+    def _page(
+        self, *, after: Q | None, position: list | None, limit: int, snapshot: datetime | None
+    ) -> list[Post]:
         posts, moved = self, None
         if self.query.order_by[0].lstrip("-") == "repost_count":
-            snapshot = snapshot or timezone.now()
             posts = posts.filter(created_at__lte=snapshot)
             if position is not None:
                 posts, moved = posts._moved_apart(snapshot)
@@ -134,7 +173,7 @@ class FeedQuerySet(QuerySet):
             posts = posts.annotate(reposts_since=Value(0))
         page = posts._per_author_page(limit) if posts._reads_per_author() else posts[:limit]
         if moved is None:
-            return list(page), snapshot
+            return list(page)
         if connections[self.db].features.supports_slicing_ordering_in_compound:
             rows = list(page.union(moved, all=True))
         else:
@@ -146,7 +185,7 @@ class FeedQuerySet(QuerySet):
             for post in rows
             if (_ranking_key(post) < cursor if descending else _ranking_key(post) > cursor)
         ]
-        return sorted(beyond, key=_ranking_key, reverse=descending)[:limit], snapshot
+        return sorted(beyond, key=_ranking_key, reverse=descending)[:limit]
 
     def _moved_apart(self, snapshot: datetime) -> tuple["FeedQuerySet", "FeedQuerySet"]:
         """The posts whose repost count is as it was at ``snapshot``; and those reposted

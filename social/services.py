@@ -18,6 +18,7 @@ from social.feed_cache import feed_changed_on_commit
 from social.models import CONTENT_MAX_LENGTH, POSTS_PER_DAY, Follow, Post
 from social.profile_cache import profiles_refresh_on_commit
 from social.selectors import post_visible_queryset
+from social.timelines import timeline_follow_added, timeline_post_added
 from users.models import User
 
 
@@ -37,12 +38,14 @@ def follow_create(*, follower: User, followee: User) -> tuple[Follow, bool]:
     except IntegrityError:
         return Follow.objects.get(follower=follower, followee=followee), False
     follow_counters_move(follower_id=follower.pk, followee_id=followee.pk, delta=1)
+    timeline_follow_added(follower_id=follower.pk, followee_id=followee.pk)
     return follow, True
 
 
 @transaction.atomic
 def follow_delete(*, follower: User, followee: User) -> bool:
-    """Stop following; True if there was a follow. Counters move in the delete signal."""
+    """Stop following; True if there was a follow. Counters and the follower's timeline
+    move in the delete signal."""
     # The delete signal fires for every row the delete collected, even one that a
     # parallel unfollow removed first: with both users locked, the second unfollow
     # collects nothing instead of taking the counters down twice.
@@ -182,4 +185,5 @@ def _publish(*, author: User, kind: str, content: str | None, original: Post | N
         author=author, kind=kind, content=content, original=original, created_at=now
     )
     post_counters_move(post=post, delta=1)
+    timeline_post_added(post=post)
     return post
