@@ -8,15 +8,20 @@ the services (no repost of a repost, no quote of a quote, one repost per author 
 original). Every counter is computed here from these rows.
 """
 
+import heapq
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 
+from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection
 
 from config.scale_seed import ScaleSeed
-from social.models import POSTS_PER_DAY, Follow, Post
+from social.models import POSTS_PER_DAY, Follow, Post, TimelineEntry
+from social.timelines import timeline_kept
 from users.models import User
 
 DAYS = 90
@@ -48,6 +53,9 @@ def social_seed_scale(*, seed: ScaleSeed) -> None:
     fields = ["id", "author_id", "kind", "content", "original_id", "created_at", "hidden"]
     seed.copy(Post, [*fields, "repost_count", "quote_count"], posts, label="posts")
     _user_counters_add(follows=follows, posts=posts)
+    entries = _timeline_entries(follows=follows, posts=posts)
+    fields = ["owner_id", "post_id", "author_id", "created_at"]
+    seed.copy(TimelineEntry, fields, entries, label="timelines", counted=False)
 
 
 class _Generator:
@@ -177,6 +185,25 @@ class _Generator:
     def _text(self, number: int) -> str:
         words = " ".join(self.rng.choices(WORDS, k=self.rng.randint(3, 12)))
         return f"{words.capitalize()} (#{number})"
+
+
+def _timeline_entries(*, follows: list[tuple], posts: list[tuple]) -> Iterator[tuple]:
+    """The timelines of the readers who follow enough accounts to have one, as the
+    services keep them: each one's newest posts of the accounts it follows, hidden
+    ones included (``social/timelines.py``). Rows of TimelineEntry."""
+    followees = defaultdict(list)
+    for follower_id, followee_id, _ in follows:
+        followees[follower_id].append(followee_id)
+    # Each author's posts, newest first: the rows are oldest first, ids in their order.
+    newest_first = defaultdict(list)
+    for post in reversed(posts):
+        newest_first[post[1]].append((post[5], post[0], post[1]))
+    for owner_id, authors in followees.items():
+        if not timeline_kept(following_count=len(authors)):
+            continue
+        merged = heapq.merge(*(newest_first[author] for author in authors), reverse=True)
+        for created_at, post_id, author_id in islice(merged, settings.FEED_TIMELINE_LENGTH):
+            yield owner_id, post_id, author_id, created_at
 
 
 def _user_counters_add(*, follows: list[tuple], posts: list[tuple]) -> None:

@@ -110,6 +110,23 @@ def timeline_build(*, owner_id: int) -> None:
         )
 
 
+def timeline_rebuild(*, owner_id: int) -> bool:
+    """The owner's timeline built again from the posts if they follow enough accounts,
+    otherwise deleted (``manage.py rebuild_timelines``); True if built. Call it in a
+    transaction: the owner's row is locked as by a follow."""
+    following_count = (
+        User.objects.select_for_update(no_key=True)
+        .filter(pk=owner_id)
+        .values_list("following_count", flat=True)
+        .first()
+    )
+    if following_count is not None and timeline_kept(following_count=following_count):
+        timeline_build(owner_id=owner_id)
+        return True
+    TimelineEntry.objects.filter(owner_id=owner_id).delete()
+    return False
+
+
 def timeline_trim(*, owner_id: int) -> int:
     """Delete the entries beyond the newest ``FEED_TIMELINE_LENGTH``, which no read
     reaches; how many."""

@@ -10,7 +10,7 @@ import pytest
 
 from config.database_router import reads_from_primary
 from config.tests.concurrency import run_together
-from social.models import Follow, Post
+from social.models import Follow, Post, TimelineEntry
 from social.services import follow_create, post_create
 from users.tests.factories import UserFactory
 
@@ -141,3 +141,50 @@ def test_follows_racing_unfollows_of_one_pair_never_fail(client_for, alice, bob)
         bob.refresh_from_db()
         follows = Follow.objects.filter(follower=bob, followee=alice).count()
         assert alice.followers_count == bob.following_count == follows
+
+
+def timeline_of(reader) -> set[int]:
+    return set(TimelineEntry.objects.filter(owner=reader).values_list("post_id", flat=True))
+
+
+def posts_followed_by(reader) -> set[int]:
+    followed = Follow.objects.filter(follower=reader).values("followee_id")
+    return set(Post.objects.filter(author__in=followed).values_list("pk", flat=True))
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, databases="__all__")
+def test_follows_unfollows_and_posts_at_once_leave_the_timeline_equal_to_the_followed_posts(
+    client_for, settings, alice, bob
+):
+    settings.FEED_TIMELINE_MIN_FOLLOWS = 3
+    carol = UserFactory(username="carol")
+    for followee in (alice, carol):
+        post_create(author=followee, content="before")
+        follow_create(follower=bob, followee=followee)
+    reader, alices, carols = client_for(bob), client_for(alice), client_for(carol)
+    # Each round bob follows a new account (the first follow makes him a heavy reader:
+    # his timeline is built) while it posts, and while alice, followed, posts too.
+    for round_number in range(4):
+        followee = UserFactory()
+        post_create(author=followee, content="older")
+        path, followees = f"/api/users/{followee.username}/follow/", client_for(followee)
+        requests = [
+            lambda path=path: reader.post(path),
+            lambda client=followees: client.post("/api/posts/", {"content": "now"}),
+            lambda text=f"#{round_number}": alices.post("/api/posts/", {"content": text}),
+        ]
+
+        assert statuses_of(requests) == {201: 3}
+        with reads_from_primary():
+            assert timeline_of(bob) == posts_followed_by(bob)
+    # An unfollow while the account posts leaves none of its posts behind.
+    requests = [
+        lambda: reader.delete("/api/users/carol/follow/"),
+        lambda: carols.post("/api/posts/", {"content": "after"}),
+    ]
+
+    assert statuses_of(requests) == {204: 1, 201: 1}
+    with reads_from_primary():
+        assert timeline_of(bob) == posts_followed_by(bob)
+        assert not TimelineEntry.objects.filter(owner=bob, author=carol).exists()

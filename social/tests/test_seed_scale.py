@@ -1,6 +1,6 @@
 """``manage.py seed_scale`` on a small scale: its rows keep every rule of the services."""
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import UTC, datetime
 from io import StringIO
 
@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, F, Q
 
-from social.models import POSTS_PER_DAY, Follow, Post
+from social.models import POSTS_PER_DAY, Follow, Post, TimelineEntry
 from users.models import User
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
@@ -138,3 +138,42 @@ def test_it_refuses_more_posts_than_the_daily_limit_allows_and_writes_nothing():
     with pytest.raises(CommandError, match="do not fit"):
         seed_scale(users=2, posts=2 * 90 * POSTS_PER_DAY + 1, follows_per_user=1)
     assert not User.objects.filter(username__startswith="scale").exists()
+
+
+def timelines() -> dict[int, list[int]]:
+    """Each owner's timeline, newest first."""
+    entries = TimelineEntry.objects.order_by("owner_id", "-created_at", "-post_id")
+    owners = defaultdict(list)
+    for owner_id, post_id in entries.values_list("owner_id", "post_id"):
+        owners[owner_id].append(post_id)
+    return dict(owners)
+
+
+def newest_followed_posts(owner_id: int, length: int) -> list[int]:
+    followed = Follow.objects.filter(follower_id=owner_id).values("followee_id")
+    posts = Post.objects.filter(author__in=followed).order_by("-created_at", "-id")
+    return list(posts.values_list("pk", flat=True)[:length])
+
+
+def test_the_heavy_readers_get_their_timelines_and_rebuild_timelines_makes_them_again(settings):
+    settings.FEED_TIMELINE_MIN_FOLLOWS = 20
+    settings.FEED_TIMELINE_LENGTH = 50
+    seed_scale(users=60, posts=2_000, follows_per_user=6)
+
+    heavy = User.objects.filter(following_count__gte=20).values_list("pk", flat=True)
+    seeded = timelines()
+    assert seeded
+    assert set(seeded) == set(heavy)
+    assert seeded == {owner_id: newest_followed_posts(owner_id, 50) for owner_id in heavy}
+
+    TimelineEntry.objects.all().delete()
+    call_command("rebuild_timelines", stdout=StringIO(), stderr=StringIO())
+    assert timelines() == seeded
+
+    settings.FEED_TIMELINE_LENGTH = 10
+    call_command("rebuild_timelines", "--trim", stdout=StringIO(), stderr=StringIO())
+    assert timelines() == {owner_id: posts[:10] for owner_id, posts in seeded.items()}
+
+    settings.FEED_TIMELINE_MIN_FOLLOWS = 10**6
+    call_command("rebuild_timelines", stdout=StringIO(), stderr=StringIO())
+    assert not TimelineEntry.objects.exists()
