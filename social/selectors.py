@@ -114,11 +114,13 @@ class FeedQuerySet(QuerySet):
 
     follower_id: int | None = None
     timeline_owner_id: int | None = None
+    ranks_ids_first = False
 
     def _clone(self):
         clone = super()._clone()
         clone.follower_id = self.follower_id
         clone.timeline_owner_id = self.timeline_owner_id
+        clone.ranks_ids_first = self.ranks_ids_first
         return clone
 
     def following(self, viewer: User) -> "FeedQuerySet":
@@ -157,6 +159,9 @@ class FeedQuerySet(QuerySet):
         newest = entries.order_by("-created_at", "-post_id").values("post_id")
         posts = self.filter(pk__in=newest[: settings.FEED_TIMELINE_LENGTH])
         posts.follower_id = posts.timeline_owner_id = None
+        # Ranking a thousand posts with their authors and originals joined read five
+        # times the blocks: the page's ids first, then its rows.
+        posts.ranks_ids_first = True
         return posts
 
     def _page(
@@ -171,7 +176,12 @@ class FeedQuerySet(QuerySet):
             posts = posts.filter(after)
         if moved is not None:
             posts = posts.annotate(reposts_since=Value(0))
-        page = posts._per_author_page(limit) if posts._reads_per_author() else posts[:limit]
+        if posts._reads_per_author():
+            page = posts._per_author_page(limit)
+        elif posts.ranks_ids_first:
+            page = posts.filter(pk__in=posts.values("pk")[:limit])[:limit]
+        else:
+            page = posts[:limit]
         if moved is None:
             return list(page)
         if connections[self.db].features.supports_slicing_ordering_in_compound:

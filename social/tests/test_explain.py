@@ -4,7 +4,10 @@ The page queries are captured from real requests, then explained: a sequential s
 of the posts or follows would make each page cost grow with the table.
 """
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -141,17 +144,28 @@ def as_many_posts_again_between_them(count: int) -> None:
 
 @pytest.mark.services
 @pytest.mark.django_db
-def test_a_following_page_costs_the_same_with_twice_the_posts(client_for):
+@pytest.mark.parametrize("path", ["merge", "timeline"])
+def test_a_following_page_costs_the_same_with_twice_the_posts(client_for, settings, path):
     generate_scaled_data()
-    client = client_for(User.objects.get(username="scaled7"))  # follows 49 accounts
+    reader = User.objects.get(username="scaled7")  # follows 49 accounts
+    if path == "timeline":
+        # A heavy reader, whose timeline the services would have kept as the posts came.
+        settings.FEED_TIMELINE_MIN_FOLLOWS = 10
+        call_command("rebuild_timelines", stdout=StringIO(), stderr=StringIO())
+    client = client_for(reader)
     deep = client.get("/api/posts/?scope=following&page_size=50").json()["next"]
     urls = ["/api/posts/?scope=following", "/api/posts/?scope=following&sort=trending", deep]
 
     def costs() -> list[int]:
-        return [blocks_read(page_queries(client, url, "social_post")[0][0]) for url in urls]
+        pages = [page_queries(client, url, "social_post")[0] for url in urls]
+        assert all(len(page) == 1 for page in pages)
+        assert all(("social_timelineentry" in sql) == (path == "timeline") for (sql,) in pages)
+        return [blocks_read(sql) for (sql,) in pages]
 
     before = costs()
     as_many_posts_again_between_them(POSTS)
+    if path == "timeline":
+        call_command("rebuild_timelines", stdout=StringIO(), stderr=StringIO())
     after = costs()
 
     # Reading every post of the followed accounts would cost twice as much.
