@@ -48,7 +48,13 @@ def social_seed_scale(*, seed: ScaleSeed) -> None:
         )
     generator = _Generator(seed=seed, user_ids=user_ids)
     follows = generator.follows()
-    seed.copy(Follow, ["follower_id", "followee_id", "created_at"], follows, label="follows")
+    following = Counter(follower_id for follower_id, _, _ in follows)
+    seed.copy(
+        Follow,
+        ["follower_id", "followee_id", "created_at", "follower_has_timeline"],
+        ((*follow, timeline_kept(following_count=following[follow[0]])) for follow in follows),
+        label="follows",
+    )
     posts = generator.posts()
     fields = ["id", "author_id", "kind", "content", "original_id", "created_at", "hidden"]
     seed.copy(Post, [*fields, "repost_count", "quote_count"], posts, label="posts")

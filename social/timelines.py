@@ -5,7 +5,9 @@ A reader who follows ``FEED_TIMELINE_MIN_FOLLOWS`` accounts or more has a timeli
 ``FEED_TIMELINE_LENGTH`` entries (``social.selectors.FeedQuerySet``) instead of merging
 a page of each of hundreds of accounts. Everyone else's feed is that merge, which costs
 them 2-3 ms: so a post writes one entry per heavy follower of its author, never one per
-follower (docs/SCALING.md, section 2).
+follower (docs/SCALING.md, section 2). The follows of a heavy reader are marked
+(``Follow.follower_has_timeline``): a post finds its author's heavy followers in a
+partial index instead of reading all its followers.
 
 Each write runs in the transaction of the change it follows, under the locks that
 serialize it (a post locks its author's row, a follow both users' rows), so a reader
@@ -37,10 +39,9 @@ def timeline_post_added(*, post: Post) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {ENTRIES} ({COLUMNS}) "
-            f"SELECT follow.follower_id, %s, %s, %s FROM {FOLLOWS} AS follow "
-            f"JOIN {USERS} AS reader ON reader.id = follow.follower_id "
-            "WHERE follow.followee_id = %s AND reader.following_count >= %s",
-            [post.pk, post.author_id, post.created_at, post.author_id, _min_follows()],
+            f"SELECT follower_id, %s, %s, %s FROM {FOLLOWS} "
+            "WHERE followee_id = %s AND follower_has_timeline",
+            [post.pk, post.author_id, post.created_at, post.author_id],
         )
 
 
@@ -53,6 +54,9 @@ def timeline_follow_added(*, follower_id: int, followee_id: int) -> None:
     if following_count == _min_follows() or not _has_entries(follower_id):
         timeline_build(owner_id=follower_id)
         return
+    Follow.objects.filter(follower_id=follower_id, followee_id=followee_id).update(
+        follower_has_timeline=True
+    )
     # Only down to the timeline's oldest entry: older posts of this account would sit
     # among posts of the others that the timeline does not hold.
     with connection.cursor() as cursor:
@@ -73,8 +77,7 @@ def timeline_follow_removed(*, follower_id: int, followee_id: int) -> None:
     if timeline_kept(following_count=_following_count(follower_id)):
         TimelineEntry.objects.filter(owner_id=follower_id, author_id=followee_id).delete()
         return
-    _lock_followees(follower_id)
-    TimelineEntry.objects.filter(owner_id=follower_id).delete()
+    _timeline_delete(owner_id=follower_id)
 
 
 def timeline_build(*, owner_id: int) -> None:
@@ -84,6 +87,9 @@ def timeline_build(*, owner_id: int) -> None:
     # the posts, or reads the owner's new following count after: never neither.
     _lock_followees(owner_id)
     TimelineEntry.objects.filter(owner_id=owner_id).delete()
+    Follow.objects.filter(follower_id=owner_id, follower_has_timeline=False).update(
+        follower_has_timeline=True
+    )
     if connection.vendor == "postgresql":
         # Each followed account's newest posts merged, as the feed reads them.
         newest = (
@@ -123,7 +129,7 @@ def timeline_rebuild(*, owner_id: int) -> bool:
     if following_count is not None and timeline_kept(following_count=following_count):
         timeline_build(owner_id=owner_id)
         return True
-    TimelineEntry.objects.filter(owner_id=owner_id).delete()
+    _timeline_delete(owner_id=owner_id)
     return False
 
 
@@ -138,6 +144,14 @@ def timeline_trim(*, owner_id: int) -> int:
             [owner_id, owner_id, _length() - 1],
         )
         return cursor.rowcount
+
+
+def _timeline_delete(*, owner_id: int) -> None:
+    _lock_followees(owner_id)
+    TimelineEntry.objects.filter(owner_id=owner_id).delete()
+    Follow.objects.filter(follower_id=owner_id, follower_has_timeline=True).update(
+        follower_has_timeline=False
+    )
 
 
 def _min_follows() -> int:

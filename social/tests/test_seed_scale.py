@@ -164,6 +164,8 @@ def test_the_heavy_readers_get_their_timelines_and_rebuild_timelines_makes_them_
     seeded = timelines()
     assert seeded
     assert set(seeded) == set(heavy)
+    marked = Follow.objects.filter(follower_has_timeline=True).values_list("follower_id")
+    assert set(marked.distinct().values_list("follower_id", flat=True)) == set(heavy)
     assert seeded == {owner_id: newest_followed_posts(owner_id, 50) for owner_id in heavy}
 
     TimelineEntry.objects.all().delete()
@@ -177,3 +179,4 @@ def test_the_heavy_readers_get_their_timelines_and_rebuild_timelines_makes_them_
     settings.FEED_TIMELINE_MIN_FOLLOWS = 10**6
     call_command("rebuild_timelines", stdout=StringIO(), stderr=StringIO())
     assert not TimelineEntry.objects.exists()
+    assert not Follow.objects.filter(follower_has_timeline=True).exists()

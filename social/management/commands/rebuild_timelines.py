@@ -11,7 +11,7 @@ from django.db import transaction
 
 from config.database_router import reads_from_primary
 from config.scale_seed import Progress
-from social.models import TimelineEntry
+from social.models import Follow, TimelineEntry
 from social.timelines import timeline_rebuild, timeline_trim
 from users.models import User
 
@@ -40,10 +40,12 @@ class Command(BaseCommand):
                 )
             else:
                 heavy = User.objects.filter(following_count__gte=settings.FEED_TIMELINE_MIN_FOLLOWS)
+                marked = Follow.objects.filter(follower_has_timeline=True)
                 owners = sorted(
                     {
                         *heavy.values_list("pk", flat=True),
                         *TimelineEntry.objects.values_list("owner_id", flat=True).distinct(),
+                        *marked.values_list("follower_id", flat=True).distinct(),
                     }
                 )
             progress = Progress(total=len(owners), stream=self.stderr)
