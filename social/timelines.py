@@ -84,7 +84,7 @@ def timeline_build(*, owner_id: int) -> None:
     """The owner's timeline made again from the posts: the newest entries of the
     following feed, as the per-account merge reads them."""
     # A post being published by a followed account either commits before this reads
-    # the posts, or reads the owner's new following count after: never neither.
+    # the posts, or finds the owner's follows marked after: never neither.
     _lock_followees(owner_id)
     TimelineEntry.objects.filter(owner_id=owner_id).delete()
     Follow.objects.filter(follower_id=owner_id, follower_has_timeline=False).update(
