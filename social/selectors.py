@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, router
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -49,20 +49,97 @@ def _summary_columns_of(relation: str) -> tuple[str, ...]:
 # than the query itself. Each row holds the follow's cursor key and the summary columns
 # of the user listed, under ``<party>__<column>`` (``user_summary_row`` shapes them).
 FOLLOW_LIST_KEY = ("created_at", "id")
+_FOLLOW_LIST_ORDERINGS = {("-created_at", "-id"): False, ("created_at", "id"): True}
+# The listed user's column and the column holding the user whose list it is, by party.
+_FOLLOW_LIST_COLUMNS = {
+    "follower": ("follower_id", "followee_id"),
+    "followee": ("followee_id", "follower_id"),
+}
 
 
-def follower_list(*, user: User | Subquery) -> QuerySet[Follow]:
-    """Who follows ``user``, as rows; the pagination orders by the newest follow first."""
-    return Follow.objects.filter(followee=user).values(
-        *FOLLOW_LIST_KEY, *_summary_columns_of("follower")
-    )
+class FollowListRows:
+    """The rows of a follow list, paged by ``KeysetPagination``: one statement a page,
+    written out.
+
+    It is the statement the ORM wrote for ``Follow.objects.filter(followee=<the id of
+    the active account with this username>).values(...)`` with the keyset condition
+    (same plan, same index, the user found inside it), but building and compiling that
+    queryset took more CPU than running it (bench/profile.sh: 1.2 ms of the 3 ms a
+    followers page cost). ``order_by`` takes the pagination's ordering, ``keyset_page``
+    reads the page.
+    """
+
+    def __init__(self, *, username: str, party: str):
+        self.username = username
+        self.party = party
+        self.reverse = False
+
+    def order_by(self, *ordering: str) -> "FollowListRows":
+        self.reverse = _FOLLOW_LIST_ORDERINGS[ordering]
+        return self
+
+    def keyset_page(
+        self, *, after: Q | None, position: list | None, limit: int, snapshot: datetime | None
+    ) -> tuple[list[dict], None]:
+        """The first ``limit`` rows after ``position`` (``after`` is the pagination's
+        condition for it, written out here); no snapshot."""
+        alias = router.db_for_read(Follow)
+        connection = connections[alias]
+        listed, owner = _FOLLOW_LIST_COLUMNS[self.party]
+        before, direction = (">", "ASC") if self.reverse else ("<", "DESC")
+        params: list = [self.username.lower()]
+        beyond = ""
+        if position is not None:
+            # The cursor's values as the ORM's lookups read them: a forged one fails
+            # here with ValidationError, TypeError or ValueError (a 400).
+            created_at = Follow._meta.get_field("created_at").get_db_prep_value(
+                position[0], connection
+            )
+            follow_id = Follow._meta.pk.get_db_prep_value(position[1], connection)
+            if not -(2**63) <= follow_id < 2**63:
+                raise ValueError("no follow has this id")
+            beyond = (
+                f' AND f."created_at" {before}= %s'
+                f' AND (f."created_at" {before} %s OR f."id" {before} %s)'
+            )
+            params += [created_at, created_at, follow_id]
+        params.append(limit)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'SELECT f."created_at", f."id", u."username", u."first_name", u."last_name",'
+                f' u."user_type" FROM "social_follow" f'
+                f' INNER JOIN "users_user" u ON (f."{listed}" = u."id")'
+                f' WHERE f."{owner}" = (SELECT "id" FROM "users_user"'
+                f' WHERE LOWER("username") = %s AND "is_active" LIMIT 1){beyond}'
+                f" ORDER BY 1 {direction}, 2 {direction} LIMIT %s",
+                params,
+            )
+            rows = cursor.fetchall()
+        # What the ORM does to the values read: nothing on PostgreSQL, parse the
+        # timestamps on SQLite.
+        field = Follow._meta.get_field("created_at")
+        column = field.get_col(Follow._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+        names = ("created_at", "id", *_summary_columns_of(self.party))
+        page = []
+        for values in rows:
+            row = dict(zip(names, values, strict=True))
+            for convert in converters:
+                row["created_at"] = convert(row["created_at"], column, connection)
+            page.append(row)
+        return page, None
 
 
-def following_list(*, user: User | Subquery) -> QuerySet[Follow]:
-    """Whom ``user`` follows, as rows; the pagination orders by the newest follow first."""
-    return Follow.objects.filter(follower=user).values(
-        *FOLLOW_LIST_KEY, *_summary_columns_of("followee")
-    )
+def follower_list(*, username: str) -> FollowListRows:
+    """Who follows the active account named ``username`` (ignoring case), as rows; the
+    pagination orders by the newest follow first."""
+    return FollowListRows(username=username, party="follower")
+
+
+def following_list(*, username: str) -> FollowListRows:
+    """Whom the active account named ``username`` (ignoring case) follows, as rows; the
+    pagination orders by the newest follow first."""
+    return FollowListRows(username=username, party="followee")
 
 
 def post_visible_queryset(posts: QuerySet[Post] | None = None) -> QuerySet[Post]:

@@ -44,7 +44,6 @@ from users.selectors import (
     UNKNOWN_USERNAME,
     user_get_by_username,
     user_get_for_field,
-    user_id_subquery,
 )
 
 USERNAME_PARAMETER = OpenApiParameter(
@@ -167,12 +166,12 @@ class ProfileViewSet(viewsets.GenericViewSet):
         return self._follow_list(username, selectors.following_list, party="followee")
 
     def _follow_list(self, username: str, follows_of, *, party: str) -> Response:
-        """A page of ``follows_of(user=...)``, showing the ``party`` of each follow.
+        """A page of ``follows_of(username=...)``, showing the ``party`` of each follow.
 
         The account is found inside the page's query (one query); only an empty page
         looks it up on its own, to tell an unknown user (404) from one without follows.
         """
-        page = self.paginate_queryset(follows_of(user=user_id_subquery(username=username)))
+        page = self.paginate_queryset(follows_of(username=username))
         if not page:
             user_get_by_username(username=username)
         return self.get_paginated_response([user_summary_row(row, party) for row in page])

@@ -5,7 +5,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Q, QuerySet
 
 from config.api.errors import ApplicationError, NotFound
 from config.cache_versions import cache_version, cache_version_replace
@@ -33,15 +33,6 @@ def user_get_by_username(*, username: str) -> User:
     if user is None:
         raise NotFound(UNKNOWN_USERNAME)
     return user
-
-
-def user_id_subquery(*, username: str) -> Subquery:
-    """The id of the active account with this username, as part of another query: a
-    read that names its user by username then costs one query, not two. No row: no
-    account (``user_get_by_username`` tells the caller's 404 from an empty answer)."""
-    return Subquery(
-        User.objects.with_username(username).filter(is_active=True).order_by().values("pk")[:1]
-    )
 
 
 def user_get_for_field(*, username: str, field: str) -> User:

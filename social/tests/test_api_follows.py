@@ -1,4 +1,7 @@
+import base64
+import json
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.utils import timezone
@@ -184,3 +187,84 @@ def test_a_stale_bearer_token_does_not_get_in_the_way_of_the_follow_lists(
     api_client.credentials(HTTP_AUTHORIZATION="Bearer expired.or.forged")
 
     assert api_client.get(f"/api/users/alice/{relation}/").status_code == 200
+
+
+def _orm_follow_rows(user, party: str) -> list[dict]:
+    """The rows a follow list shows, read by the ORM: newest follow first."""
+    owner = "followee" if party == "follower" else "follower"
+    return list(
+        Follow.objects.filter(**{owner: user})
+        .order_by("-created_at", "-id")
+        .values(
+            "created_at",
+            "id",
+            *(
+                f"{party}__{column}"
+                for column in ("username", "first_name", "last_name", "user_type")
+            ),
+        )
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "party"), [("followers", "follower"), ("following", "followee")])
+def test_walking_a_follow_list_both_ways_shows_the_rows_the_orm_reads_in_order(
+    api_client, alice, path, party
+):
+    now = timezone.now()
+    for index in range(7):
+        other = UserFactory(
+            first_name=f"Ann{index}",
+            last_name="" if index % 2 else "Lee",
+            # Listed as before: the lists never left out deactivated accounts.
+            is_active=index != 3,
+        )
+        # Two follows share each moment: the id breaks the tie.
+        created_at = now - timedelta(minutes=index // 2)
+        if party == "follower":
+            FollowFactory(follower=other, followee=alice, created_at=created_at)
+        else:
+            FollowFactory(follower=alice, followee=other, created_at=created_at)
+    expected = [
+        {
+            "username": row[f"{party}__username"],
+            "name": f"{row[f'{party}__first_name']} {row[f'{party}__last_name']}".strip(),
+            "user_type": row[f"{party}__user_type"],
+        }
+        for row in _orm_follow_rows(alice, party)
+    ]
+
+    pages, url = [], f"/api/users/ALICE/{path}/?page_size=3"
+    while url:
+        body = api_client.get(url).json()
+        pages.append(body)
+        url = body["next"]
+    back, url = [], pages[-1]["previous"]
+    while url:
+        body = api_client.get(url).json()
+        back.insert(0, body["results"])
+        url = body["previous"]
+
+    assert [user for page in pages for user in page["results"]] == expected
+    assert back == [page["results"] for page in pages[:-1]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "position",
+    [
+        ["not a time", 1],
+        [5, 1],
+        ["2026-01-01T00:00:00+00:00", "x"],
+        ["2026-01-01T00:00:00+00:00", 10**20],
+        ["2026-01-01T00:00:00+00:00"],
+    ],
+)
+def test_a_forged_follow_list_cursor_is_a_400_on_cursor(api_client, alice, position):
+    FollowFactory(followee=alice)
+    cursor = base64.b64encode(urlencode({"p": json.dumps(position)}).encode()).decode()
+
+    response = api_client.get(f"/api/users/alice/followers/?{urlencode({'cursor': cursor})}")
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"cursor": ["Invalid cursor."]}

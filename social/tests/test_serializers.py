@@ -52,10 +52,16 @@ def test_a_follow_list_row_shows_each_user_as_the_summary_serializer_does(alice,
         else:
             FollowFactory(follower=alice, followee=other)
 
-    rows = follows_of(user=alice).order_by("id")
+    rows, _ = (
+        follows_of(username="alice")
+        .order_by("created_at", "id")
+        .keyset_page(after=None, position=None, limit=10, snapshot=None)
+    )
     users = [
         getattr(follow, party)
-        for follow in Follow.objects.filter(pk__in=[row["id"] for row in rows]).order_by("id")
+        for follow in Follow.objects.filter(pk__in=[row["id"] for row in rows]).order_by(
+            "created_at", "id"
+        )
     ]
 
     assert [user_summary_row(row, party) for row in rows] == (
