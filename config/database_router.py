@@ -231,7 +231,8 @@ def _user_pin_key(user_id) -> str:
 
 def _bearer_user_id(request: HttpRequest):
     """The user id of a valid bearer access token, read without touching a database."""
-    header = request.headers.get("Authorization", "")
+    # From META: request.headers would parse every header into a new mapping.
+    header = request.META.get("HTTP_AUTHORIZATION", "")
     scheme, _, raw_token = header.partition(" ")
     if scheme not in jwt_settings.AUTH_HEADER_TYPES or not raw_token:
         return None
