@@ -205,7 +205,7 @@ def every_service_back():
 
 
 def test_faults_under_traffic_lose_no_acknowledged_write_and_answer_503_never_500(
-    live_server, every_service_back
+    vacuumed_database, live_server, every_service_back
 ):
     # The replica is marked down when it stops, for longer than the whole test: while
     # the primary is down, reads must find it back all the same.

@@ -14,6 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from social.models import Follow
 from users.models import User
 
+pytestmark = pytest.mark.usefixtures("tables_vacuumed_afterwards")
+
 POSTS = 100_000
 USERS = 1_000
 FOLLOWS_PER_USER = 50

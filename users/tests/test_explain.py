@@ -4,6 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+pytestmark = pytest.mark.usefixtures("tables_vacuumed_afterwards")
+
 USERS = 100_000
 
 
