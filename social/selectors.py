@@ -177,11 +177,12 @@ class FeedQuerySet(QuerySet):
       from the ``(author, order...)`` index, and merges them: a LATERAL join with a
       LIMIT per account. Reading every post of every followed account and sorting them
       would grow with how much they posted (docs/SCALING.md has the figures).
-    - A reader who follows hundreds has a timeline (``social/timelines.py``): their
-      page is ranked among the posts of its newest ``FEED_TIMELINE_LENGTH`` entries,
-      with the same filters and cursor. A page of newest posts that runs short of them
-      (a walk deeper than the timeline) is read with the merge instead, and so is a
-      page backwards; a trending walk ranks the timeline's posts of its ``snapshot``.
+    - A reader who follows hundreds has a timeline (``social/timelines.py``): a page
+      of newest posts is read among the four pages of entries after the cursor, a
+      trending page ranks the posts of its newest ``FEED_TIMELINE_LENGTH`` entries as
+      of its ``snapshot``; same filters, same cursors. A page of newest posts that runs
+      short of them (a walk deeper than the timeline, or hidden posts and filters that
+      leave less than a page) is read with the merge instead, and so is a page backwards.
     - Trending ranks by a counter that moves while a reader pages. Each walk ranks as
       of its first page (``snapshot``): posts published since are left out, and a post
       reposted since is ranked by its count minus those reposts. So no post is shown
@@ -212,29 +213,43 @@ class FeedQuerySet(QuerySet):
     ) -> tuple[list[Post], datetime | None]:
         """The first ``limit`` posts after the cursor (``after`` is its condition), and
         the moment the walk ranks as of (trending only), in one query (two for a page
-        deeper than the reader's timeline)."""
+        the reader's timeline falls short of)."""
         trending = self.query.order_by[0].lstrip("-") == "repost_count"
         forwards = self.query.order_by[0].startswith("-")
         if trending:
             snapshot = snapshot or timezone.now()
         if self.timeline_owner_id is not None and (trending or forwards):
-            page = self._in_timeline(snapshot if trending else None)._page(
-                after=after, position=position, limit=limit, snapshot=snapshot
-            )
+            if trending:
+                timeline = self._in_timeline(snapshot)
+            else:
+                # Newest first: the entries right after the cursor, a few pages of them,
+                # hold the page unless hidden posts or filters leave less than a page.
+                timeline = self._in_timeline(None, after=position, length=limit * 4)
+            page = timeline._page(after=after, position=position, limit=limit, snapshot=snapshot)
             # A full page holds the newest posts after the cursor: the timeline holds
             # every post of the followed accounts from its oldest entry on.
             if len(page) == limit or not forwards:
                 return page, snapshot
         return self._page(after=after, position=position, limit=limit, snapshot=snapshot), snapshot
 
-    def _in_timeline(self, snapshot: datetime | None) -> "FeedQuerySet":
-        """These posts among the newest entries of the reader's timeline (as of
-        ``snapshot``, when ranked as of it), read as a plain filtered queryset."""
+    def _in_timeline(
+        self, snapshot: datetime | None, *, after: list | None = None, length: int | None = None
+    ) -> "FeedQuerySet":
+        """These posts among the newest ``length`` entries of the reader's timeline (all
+        ``FEED_TIMELINE_LENGTH`` by default; as of ``snapshot``, when ranked as of it;
+        older than the newest-first cursor position ``after``, when given), read as a
+        plain filtered queryset."""
         entries = TimelineEntry.objects.filter(owner_id=self.timeline_owner_id)
         if snapshot is not None:
             entries = entries.filter(created_at__lte=snapshot)
+        if after is not None:
+            created_at, post_id = after
+            entries = entries.filter(
+                Q(created_at__lte=created_at)
+                & (Q(created_at__lt=created_at) | Q(post_id__lt=post_id))
+            )
         newest = entries.order_by("-created_at", "-post_id").values("post_id")
-        posts = self.filter(pk__in=newest[: settings.FEED_TIMELINE_LENGTH])
+        posts = self.filter(pk__in=newest[: length or settings.FEED_TIMELINE_LENGTH])
         posts.follower_id = posts.timeline_owner_id = None
         # Ranking a thousand posts with their authors and originals joined read five
         # times the blocks: the page's ids first, then its rows.
