@@ -1,9 +1,10 @@
 """The timelines of heavy readers: their following feed, kept at write time.
 
 A reader who follows ``FEED_TIMELINE_MIN_FOLLOWS`` accounts or more has a timeline, one
-``TimelineEntry`` per post of the accounts they follow; the feed reads its newest
-``FEED_TIMELINE_LENGTH`` entries (``social.selectors.FeedQuerySet``) instead of merging
-a page of each of hundreds of accounts. Everyone else's feed is that merge, which costs
+``TimelineEntry`` per post of the accounts they follow; the feed reads a page among its
+entries (``social.selectors.FeedQuerySet``: newest first, the entries after the cursor;
+trending, the newest ``FEED_TIMELINE_LENGTH``) instead of merging a page of each of
+hundreds of accounts. Everyone else's feed is that merge, which costs
 them 2-3 ms: so a post writes one entry per heavy follower of its author, never one per
 follower (docs/SCALING.md, section 2). The follows of a heavy reader are marked
 (``Follow.follower_has_timeline``): a post finds its author's heavy followers in a
