@@ -12,11 +12,21 @@ POSTS_PER_DAY = 5
 class Follow(models.Model):
     """``follower`` follows ``followee``; any user type may follow any other."""
 
+    # No index of their own: the indexes below lead with them. A lone one misled the
+    # planner: not knowing the account (found by username in the same statement), it
+    # expected 20 follows, read all 2,000 of a heavy follower by the lone index and
+    # sorted them (5 ms a page, against 0.4 ms by the list's index).
     follower = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows_given"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="follows_given",
+        db_index=False,
     )
     followee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows_received"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="follows_received",
+        db_index=False,
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     # True while the follower keeps a timeline (social/timelines.py): a post is written
@@ -52,8 +62,9 @@ class Post(models.Model):
         REPOST = "repost", "Repost"
         QUOTE = "quote", "Quote"
 
+    # No index of its own: the two author indexes below lead with it.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts", db_index=False
     )
     kind = models.CharField(max_length=6, choices=Kind.choices, default=Kind.POST)
     # NULL, not "": a repost has no text of its own and the API shows it as null.
