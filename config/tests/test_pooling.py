@@ -50,6 +50,7 @@ def test_the_psycopg_pool_serves_every_alias_when_asked():
             "DJANGO_SECRET_KEY": "pool-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
             "DATABASE_URL": os.environ["DATABASE_URL"],
             "DATABASE_REPLICA_URLS": os.environ["DATABASE_REPLICA_URLS"],
+            "DATABASE_PGBOUNCER": os.environ.get("DATABASE_PGBOUNCER", "False"),
             "DATABASE_POOL": "true",
         },
         capture_output=True,
