@@ -178,7 +178,8 @@ class FeedQuerySet(QuerySet):
       LIMIT per account. Reading every post of every followed account and sorting them
       would grow with how much they posted (docs/SCALING.md has the figures).
     - A reader who follows hundreds has a timeline (``social/timelines.py``): a page
-      of newest posts is read among the four pages of entries after the cursor, a
+      of newest posts is read among the four pages of entries after the cursor (by
+      ``newest_in_timeline`` when no other filter applies), a
       trending page ranks the posts of its newest ``FEED_TIMELINE_LENGTH`` entries as
       of its ``snapshot``; same filters, same cursors. A page of newest posts that runs
       short of them (a walk deeper than the timeline, or hidden posts and filters that
@@ -192,20 +193,25 @@ class FeedQuerySet(QuerySet):
 
     follower_id: int | None = None
     timeline_owner_id: int | None = None
+    timeline_filtered = False
     ranks_ids_first = False
 
     def _clone(self):
         clone = super()._clone()
         clone.follower_id = self.follower_id
         clone.timeline_owner_id = self.timeline_owner_id
+        clone.timeline_filtered = self.timeline_filtered
         clone.ranks_ids_first = self.ranks_ids_first
         return clone
 
-    def following(self, viewer: User) -> "FeedQuerySet":
+    def following(self, viewer: User, *, filtered: bool) -> "FeedQuerySet":
+        """The posts of the accounts ``viewer`` follows; ``filtered``: the feed also
+        filters them (by author, day or text)."""
         posts = self.filter(author__in=Follow.objects.filter(follower=viewer).values("followee_id"))
         posts.follower_id = viewer.pk
         if timeline_kept(following_count=viewer.following_count):
             posts.timeline_owner_id = viewer.pk
+            posts.timeline_filtered = filtered
         return posts
 
     def keyset_page(
@@ -221,11 +227,18 @@ class FeedQuerySet(QuerySet):
         if self.timeline_owner_id is not None and (trending or forwards):
             if trending:
                 timeline = self._in_timeline(snapshot)
-            else:
+                page = timeline._page(
+                    after=after, position=position, limit=limit, snapshot=snapshot
+                )
+            elif self.timeline_filtered:
                 # Newest first: the entries right after the cursor, a few pages of them,
                 # hold the page unless hidden posts or filters leave less than a page.
                 timeline = self._in_timeline(None, after=position, length=limit * 4)
-            page = timeline._page(after=after, position=position, limit=limit, snapshot=snapshot)
+                page = timeline._page(after=after, position=position, limit=limit, snapshot=None)
+            else:
+                page = newest_in_timeline(
+                    owner_id=self.timeline_owner_id, after=position, limit=limit
+                )
             # A full page holds the newest posts after the cursor: the timeline holds
             # every post of the followed accounts from its oldest entry on.
             if len(page) == limit or not forwards:
@@ -326,6 +339,101 @@ class FeedQuerySet(QuerySet):
         return self.filter(pk__in=candidates)[:limit]
 
 
+def newest_in_timeline(*, owner_id: int, after: list | None, limit: int) -> list[Post]:
+    """The first ``limit`` visible posts of a reader's timeline, newest first, older than
+    the cursor position ``after``, with their authors and originals, as
+    ``post_feed_queryset`` reads them; among the four pages of entries after the cursor
+    (fewer posts than ``limit`` when hidden posts leave less: the caller reads on with
+    the merge).
+
+    One statement, written out: the ORM's, with the timeline as a subquery, took 3 ms to
+    compile and 3 ms for PostgreSQL to plan, for a page it reads in 0.4 ms.
+    """
+    alias = router.db_for_read(Post)
+    connection = connections[alias]
+    beyond, cursor_params = "", []
+    if after is not None:
+        # As the ORM's lookups read the cursor: a forged one fails here (a 400).
+        created_at = TimelineEntry._meta.get_field("created_at").get_db_prep_value(
+            after[0], connection
+        )
+        post_id = Post._meta.pk.get_db_prep_value(after[1], connection)
+        if not -(2**63) <= post_id < 2**63:
+            raise ValueError("no post has this id")
+        beyond = ' AND "created_at" <= %s AND ("created_at" < %s OR "post_id" < %s)'
+        cursor_params = [created_at, created_at, post_id]
+    rows = _RowShape(
+        connection,
+        p=(Post, ("id", "author_id", "original_id", *POST_COLUMNS)),
+        a=(User, ("id", *SUMMARY_COLUMNS)),
+        o=(Post, ("id", "author_id", "original_id", "hidden", *POST_COLUMNS)),
+        oa=(User, ("id", *SUMMARY_COLUMNS)),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'SELECT {rows.columns} FROM "{Post._meta.db_table}" p'
+            f' INNER JOIN (SELECT "post_id" FROM "{TimelineEntry._meta.db_table}"'
+            f' WHERE "owner_id" = %s{beyond}'
+            ' ORDER BY "created_at" DESC, "post_id" DESC LIMIT %s) e ON (p."id" = e."post_id")'
+            f' INNER JOIN "{User._meta.db_table}" a ON (a."id" = p."author_id")'
+            f' LEFT OUTER JOIN "{Post._meta.db_table}" o ON (o."id" = p."original_id")'
+            f' LEFT OUTER JOIN "{User._meta.db_table}" oa ON (oa."id" = o."author_id")'
+            ' WHERE NOT p."hidden" AND (p."kind" <> %s OR NOT o."hidden")'
+            ' ORDER BY p."created_at" DESC, p."id" DESC LIMIT %s',
+            [owner_id, *cursor_params, limit * 4, Post.Kind.REPOST, limit],
+        )
+        found = cursor.fetchall()
+    page = []
+    for row in found:
+        post, author, original, original_author = rows.instances(row)
+        post.author = author
+        if original is not None:
+            original.author = original_author
+            post.original = original
+        page.append(post)
+    return page
+
+
+class _RowShape:
+    """The columns of a statement that reads several models in one row, each under its
+    table alias, and the model instances of a row (``None`` for one a LEFT JOIN found
+    nothing for), its values converted as the ORM converts them (timestamps and
+    booleans on SQLite)."""
+
+    def __init__(self, connection, **parts: tuple[type, tuple[str, ...]]):
+        self.connection = connection
+        self.parts = []
+        columns = []
+        for table, (model, names) in parts.items():
+            # Model.from_db takes the values in the order of the model's fields.
+            fields = [field for field in model._meta.concrete_fields if field.attname in names]
+            converters = []
+            for position, field in enumerate(fields, len(columns)):
+                column = field.get_col(model._meta.db_table)
+                for convert in connection.ops.get_db_converters(column) + field.get_db_converters(
+                    connection
+                ):
+                    converters.append((position, convert, column))
+            start = len(columns)
+            columns += [f'{table}."{field.column}"' for field in fields]
+            attnames = [field.attname for field in fields]
+            self.parts.append((model, attnames, start, len(columns), converters))
+        self.columns = ", ".join(columns)
+
+    def instances(self, row: tuple) -> list:
+        values = list(row)
+        instances = []
+        for model, attnames, start, end, converters in self.parts:
+            for position, convert, column in converters:
+                values[position] = convert(values[position], column, self.connection)
+            instances.append(
+                None
+                if values[start] is None
+                else model.from_db(self.connection.alias, attnames, values[start:end])
+            )
+        return instances
+
+
 def _ranking_key(post: Post) -> tuple:
     """Where a post ranks in a walk as of a snapshot; the pagination's next cursor."""
     post.keyset_values = (
@@ -344,7 +452,7 @@ def feed_list(*, viewer: User, filters: FeedFilters) -> QuerySet[Post]:
     """The feed with its filters applied; the pagination orders it (latest or trending)."""
     posts = post_feed_queryset(FeedQuerySet(model=Post))
     if filters.scope == "following":
-        posts = posts.following(viewer)
+        posts = posts.following(viewer, filtered=filters != FeedFilters(scope="following"))
     elif filters.scope == "mine":
         posts = posts.filter(author=viewer)
     if filters.author is not None:

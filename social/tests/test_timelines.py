@@ -5,7 +5,10 @@ proof is that every page of the timeline path equals the page of the per-account
 merge for the same reader (the merge is what a reader below the threshold reads).
 """
 
+import base64
+import json
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -242,3 +245,24 @@ def test_a_heavy_readers_page_takes_the_queries_of_the_merge(client_for, alice, 
             assert timeline == len(merge) + (page_queries if last else 0)
             url = body["next"]
         assert url is None
+
+
+@pytest.mark.parametrize(
+    "position",
+    [
+        ["not a time", 1],
+        [5, 1],
+        ["2026-01-01T00:00:00+00:00", "x"],
+        ["2026-01-01T00:00:00+00:00", 10**20],
+    ],
+)
+def test_a_forged_cursor_of_a_heavy_readers_feed_is_a_400_on_cursor(client_for, bob, position):
+    make_heavy(bob)
+    cursor = base64.b64encode(urlencode({"p": json.dumps(position)}).encode()).decode()
+
+    response = client_for(bob).get(
+        f"/api/posts/?{urlencode({'scope': 'following', 'cursor': cursor})}"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["fields"] == {"cursor": ["Invalid cursor."]}
