@@ -15,7 +15,6 @@ fail, as writes do; the API answers those with a 503 (``config.api.errors``).
 
 import logging
 import random
-import select
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -83,29 +82,15 @@ def _replica_is_marked_down(alias: str) -> bool:
     return _replica_down_until.get(alias, 0.0) > time.monotonic()
 
 
-def _connection_is_alive(connection) -> bool:
-    """Whether a kept-alive connection still reaches its server, without a round trip.
-
-    Between requests an idle PostgreSQL connection has nothing to read: a server that
-    stopped or restarted has closed it (a termination message, then end of file), which
-    makes the socket readable. Only then is the server asked (``SELECT 1``), so a healthy
-    connection costs no query; this replaces a ping per request (``is_usable()``, and
-    ``CONN_HEALTH_CHECKS``, off for replicas).
-    """
-    try:
-        readable, _, _ = select.select([connection.connection.fileno()], [], [], 0)
-    except (AttributeError, OSError, DatabaseError, ValueError):
-        return False  # no socket any more: closed, or a backend without one
-    return not readable or connection.is_usable()
-
-
 def _connects(alias: str) -> bool:
     """True when the replica answers; a failure marks it down."""
     connection = connections[alias]
     try:
         # A kept-alive connection to a replica that went away since the last
         # request must be noticed here, not by the first query of this one.
-        if connection.connection is not None and not _connection_is_alive(connection):
+        # is_usable() asks the server only when the socket says it went away
+        # (config/database_backend).
+        if connection.connection is not None and not connection.is_usable():
             connection.close()
         connection.ensure_connection()
     except DatabaseError:
@@ -125,8 +110,9 @@ def mark_primary_down() -> None:
 def _primary_answers() -> bool:
     """True when the primary can be reached; a failure marks it down for a moment.
 
-    The check costs no extra query: Django's own ``CONN_HEALTH_CHECKS`` test of a kept
-    connection, done once per request before its first query, is only done earlier.
+    The check is Django's own ``CONN_HEALTH_CHECKS`` test of a kept connection, done
+    once per request before its first query, only done earlier (and without a query
+    unless the server went away: config/database_backend).
     """
     if _primary_down_until > time.monotonic():
         return False

@@ -120,8 +120,8 @@ for index, replica_url in enumerate(env_list("DATABASE_REPLICA_URLS")):
         **replica,
         # Replicas hold the primary's data: tests and migrations never create them.
         "TEST": {"MIRROR": "default"},
-        # The router checks a replica's kept-alive connection without a query
-        # (config/database_router.py): no SELECT 1 before every request's reads.
+        # The router checks a replica's kept-alive connection when it picks it
+        # (config/database_router.py): Django need not check it again.
         "CONN_HEALTH_CHECKS": False,
     }
 # Connection pooling (README, "Connection pooling"): Django's psycopg pool in each
@@ -164,10 +164,12 @@ for database in DATABASES.values():
         # with "database is locked" when another request writes: a 500.
         database["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     # django-prometheus' wrappers of the same backends count queries per alias, so a
-    # dashboard shows how much of the reading the replicas take.
-    database["ENGINE"] = database["ENGINE"].replace(
-        "django.db.backends.", "django_prometheus.db.backends."
-    )
+    # dashboard shows how much of the reading the replicas take; PostgreSQL's checks a
+    # kept connection without a query (config/database_backend).
+    database["ENGINE"] = {
+        "django.db.backends.postgresql": "config.database_backend",
+        "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+    }[database["ENGINE"]]
 
 DATABASE_ROUTERS = ["config.database_router.PrimaryReplicaRouter"]
 # After a client writes, its reads go to the primary for this long: longer than the

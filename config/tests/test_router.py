@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
-from django.db import OperationalError, connections, router, transaction
+from django.db import OperationalError, close_old_connections, connections, router, transaction
 from rest_framework.test import APIClient
 
 from config import database_router
@@ -180,6 +180,45 @@ def test_a_read_on_a_kept_alive_replica_connection_sends_only_its_own_query(stat
     # The view's one query, on the replica: no health-check ping of the router or of
     # CONN_HEALTH_CHECKS, and nothing on the primary.
     assert statements_sent == {int(settings.DATABASES[REPLICA]["PORT"]): 1}
+
+
+@pytest.fixture
+def sql_sent(monkeypatch) -> list[str]:
+    """The text of every statement psycopg sends, pings included."""
+    sent = []
+    execute = psycopg.Cursor.execute
+
+    def recorded(cursor, query, *args, **kwargs):
+        sent.append(str(query))
+        return execute(cursor, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", recorded)
+    return sent
+
+
+def test_a_write_on_a_kept_alive_primary_connection_sends_no_ping(sql_sent):
+    client = APIClient()
+    assert client.post("/groups/", {"name": "first"}).status_code == 201
+    close_old_connections()  # what the server does when the next request starts
+    sql_sent.clear()
+
+    assert client.post("/groups/", {"name": "second"}).status_code == 201
+
+    assert any("INSERT" in sql for sql in sql_sent)
+    assert "SELECT 1" not in sql_sent
+
+
+def test_a_write_after_the_primary_restarted_between_requests_reconnects():
+    client = APIClient()
+    assert client.post("/groups/", {"name": "before"}).status_code == 201
+    services("stop", "primary")
+    services("start", "primary")
+    close_old_connections()  # the next request starts on the connection kept
+
+    response = client.post("/groups/", {"name": "after"})
+
+    assert response.status_code == 201, response.content
+    assert Group.objects.using("default").filter(name="after").exists()
 
 
 def test_a_read_whose_replica_stops_mid_request_is_answered_from_the_primary():
