@@ -178,10 +178,11 @@ class FeedQuerySet(QuerySet):
       LIMIT per account. Reading every post of every followed account and sorting them
       would grow with how much they posted (docs/SCALING.md has the figures).
     - A reader who follows hundreds has a timeline (``social/timelines.py``): a page
-      of newest posts is read among the four pages of entries after the cursor (by
-      ``newest_in_timeline`` when no other filter applies), a
+      of newest posts is read among the four pages of entries after the cursor, a
       trending page ranks the posts of its newest ``FEED_TIMELINE_LENGTH`` entries as
-      of its ``snapshot``; same filters, same cursors. A page of newest posts that runs
+      of its ``snapshot``; same filters, same cursors (``timeline_page`` writes out
+      the statement of a feed with no other filter, but a trending page after the
+      first: it ranks as of its snapshot). A page of newest posts that runs
       short of them (a walk deeper than the timeline, or hidden posts and filters that
       leave less than a page) is read with the merge instead, and so is a page backwards.
     - Trending ranks by a counter that moves while a reader pages. Each walk ranks as
@@ -225,20 +226,23 @@ class FeedQuerySet(QuerySet):
         if trending:
             snapshot = snapshot or timezone.now()
         if self.timeline_owner_id is not None and (trending or forwards):
-            if trending:
+            if not (self.timeline_filtered or (trending and position is not None)):
+                page = timeline_page(
+                    owner_id=self.timeline_owner_id,
+                    limit=limit,
+                    after=position,
+                    snapshot=snapshot if trending else None,
+                )
+            elif trending:
                 timeline = self._in_timeline(snapshot)
                 page = timeline._page(
                     after=after, position=position, limit=limit, snapshot=snapshot
                 )
-            elif self.timeline_filtered:
+            else:
                 # Newest first: the entries right after the cursor, a few pages of them,
                 # hold the page unless hidden posts or filters leave less than a page.
                 timeline = self._in_timeline(None, after=position, length=limit * 4)
                 page = timeline._page(after=after, position=position, limit=limit, snapshot=None)
-            else:
-                page = newest_in_timeline(
-                    owner_id=self.timeline_owner_id, after=position, limit=limit
-                )
             # A full page holds the newest posts after the cursor: the timeline holds
             # every post of the followed accounts from its oldest entry on.
             if len(page) == limit or not forwards:
@@ -339,29 +343,43 @@ class FeedQuerySet(QuerySet):
         return self.filter(pk__in=candidates)[:limit]
 
 
-def newest_in_timeline(*, owner_id: int, after: list | None, limit: int) -> list[Post]:
-    """The first ``limit`` visible posts of a reader's timeline, newest first, older than
-    the cursor position ``after``, with their authors and originals, as
-    ``post_feed_queryset`` reads them; among the four pages of entries after the cursor
-    (fewer posts than ``limit`` when hidden posts leave less: the caller reads on with
-    the merge).
+def timeline_page(
+    *, owner_id: int, limit: int, after: list | None, snapshot: datetime | None
+) -> list[Post]:
+    """A page of a reader's timeline with no filter but the scope, its posts read with
+    their authors and originals as ``post_feed_queryset`` reads them.
 
-    One statement, written out: the ORM's, with the timeline as a subquery, took 3 ms to
-    compile and 3 ms for PostgreSQL to plan, for a page it reads in 0.4 ms.
+    Newest first (no ``snapshot``): the first ``limit`` visible posts among the four
+    pages of entries after the cursor position ``after`` (fewer when hidden posts leave
+    less: the caller reads on with the merge). Trending (the first page, ranked as of
+    ``snapshot``): the first ``limit`` of its newest ``FEED_TIMELINE_LENGTH`` entries.
+
+    One statement, written out: the page's ids ranked among the entries, then its rows.
+    The ORM's, with the timeline and the follows as subqueries, took 3 ms to compile
+    and 3 ms for PostgreSQL to plan (bench/explain.py at 1M posts), for a newest-first
+    page it reads in 0.4 ms.
     """
-    alias = router.db_for_read(Post)
-    connection = connections[alias]
-    beyond, cursor_params = "", []
+    connection = connections[router.db_for_read(Post)]
+    created_at_field = TimelineEntry._meta.get_field("created_at")
+    conditions, params = ['"owner_id" = %s'], [owner_id]
+    if snapshot is None:
+        length, order = limit * 4, ("created_at", "id")
+    else:
+        length, order = settings.FEED_TIMELINE_LENGTH, ("repost_count", "created_at", "id")
+        conditions.append('"created_at" <= %s')
+        params.append(created_at_field.get_db_prep_value(snapshot, connection))
     if after is not None:
         # As the ORM's lookups read the cursor: a forged one fails here (a 400).
-        created_at = TimelineEntry._meta.get_field("created_at").get_db_prep_value(
-            after[0], connection
-        )
+        created_at = created_at_field.get_db_prep_value(after[0], connection)
         post_id = Post._meta.pk.get_db_prep_value(after[1], connection)
         if not -(2**63) <= post_id < 2**63:
             raise ValueError("no post has this id")
-        beyond = ' AND "created_at" <= %s AND ("created_at" < %s OR "post_id" < %s)'
-        cursor_params = [created_at, created_at, post_id]
+        conditions.append('"created_at" <= %s AND ("created_at" < %s OR "post_id" < %s)')
+        params += [created_at, created_at, post_id]
+
+    def ordered(table: str) -> str:
+        return ", ".join(f'{table}."{column}" DESC' for column in order)
+
     rows = _RowShape(
         connection,
         p=(Post, ("id", "author_id", "original_id", *POST_COLUMNS)),
@@ -369,18 +387,22 @@ def newest_in_timeline(*, owner_id: int, after: list | None, limit: int) -> list
         o=(Post, ("id", "author_id", "original_id", "hidden", *POST_COLUMNS)),
         oa=(User, ("id", *SUMMARY_COLUMNS)),
     )
+    posts, users = Post._meta.db_table, User._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f'SELECT {rows.columns} FROM "{Post._meta.db_table}" p'
-            f' INNER JOIN (SELECT "post_id" FROM "{TimelineEntry._meta.db_table}"'
-            f' WHERE "owner_id" = %s{beyond}'
-            ' ORDER BY "created_at" DESC, "post_id" DESC LIMIT %s) e ON (p."id" = e."post_id")'
-            f' INNER JOIN "{User._meta.db_table}" a ON (a."id" = p."author_id")'
-            f' LEFT OUTER JOIN "{Post._meta.db_table}" o ON (o."id" = p."original_id")'
-            f' LEFT OUTER JOIN "{User._meta.db_table}" oa ON (oa."id" = o."author_id")'
-            ' WHERE NOT p."hidden" AND (p."kind" <> %s OR NOT o."hidden")'
-            ' ORDER BY p."created_at" DESC, p."id" DESC LIMIT %s',
-            [owner_id, *cursor_params, limit * 4, Post.Kind.REPOST, limit],
+            f'SELECT {rows.columns} FROM "{posts}" p INNER JOIN (SELECT r."id"'
+            f' FROM (SELECT "post_id" FROM "{TimelineEntry._meta.db_table}"'
+            f" WHERE {' AND '.join(conditions)}"
+            ' ORDER BY "created_at" DESC, "post_id" DESC LIMIT %s) e'
+            f' INNER JOIN "{posts}" r ON (r."id" = e."post_id")'
+            f' LEFT OUTER JOIN "{posts}" h ON (h."id" = r."original_id")'
+            ' WHERE NOT r."hidden" AND (r."kind" <> %s OR NOT h."hidden")'
+            f' ORDER BY {ordered("r")} LIMIT %s) page ON (p."id" = page."id")'
+            f' INNER JOIN "{users}" a ON (a."id" = p."author_id")'
+            f' LEFT OUTER JOIN "{posts}" o ON (o."id" = p."original_id")'
+            f' LEFT OUTER JOIN "{users}" oa ON (oa."id" = o."author_id")'
+            f" ORDER BY {ordered('p')}",
+            [*params, length, Post.Kind.REPOST, limit],
         )
         found = cursor.fetchall()
     page = []
