@@ -53,7 +53,7 @@ def label(e: dict, deep_page: int | None) -> str:
     """The endpoint's name, and the page it really is when the list has fewer pages."""
     page = e.get("page")
     if e["name"].endswith(DEEP_SUFFIX) and page != deep_page:
-        return f"{e['name']} (page {page}, the last)"
+        return f"{e['name']} (page {page}, the last full one)"
     return e["name"]
 
 
