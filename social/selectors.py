@@ -388,13 +388,22 @@ def timeline_page(
         oa=(User, ("id", *SUMMARY_COLUMNS)),
     )
     posts, users = Post._meta.db_table, User._meta.db_table
+    if connection.vendor == "postgresql":
+        # Each entry's post by its key: joined plainly, PostgreSQL chose a merge join
+        # that walked every post id between a trending page's 1,000 entries (18k rows,
+        # 4.4 ms at 1M posts, against 2.5 ms).
+        entry_posts = (
+            f'CROSS JOIN LATERAL (SELECT "id", "repost_count", "created_at", "kind",'
+            f' "original_id", "hidden" FROM "{posts}" WHERE "id" = e."post_id" LIMIT 1) r'
+        )
+    else:
+        entry_posts = f'INNER JOIN "{posts}" r ON (r."id" = e."post_id")'
     with connection.cursor() as cursor:
         cursor.execute(
             f'SELECT {rows.columns} FROM "{posts}" p INNER JOIN (SELECT r."id"'
             f' FROM (SELECT "post_id" FROM "{TimelineEntry._meta.db_table}"'
             f" WHERE {' AND '.join(conditions)}"
-            ' ORDER BY "created_at" DESC, "post_id" DESC LIMIT %s) e'
-            f' INNER JOIN "{posts}" r ON (r."id" = e."post_id")'
+            f' ORDER BY "created_at" DESC, "post_id" DESC LIMIT %s) e {entry_posts}'
             f' LEFT OUTER JOIN "{posts}" h ON (h."id" = r."original_id")'
             ' WHERE NOT r."hidden" AND (r."kind" <> %s OR NOT h."hidden")'
             f' ORDER BY {ordered("r")} LIMIT %s) page ON (p."id" = page."id")'
