@@ -79,6 +79,10 @@ def _services(*arguments: str) -> None:
 
 
 def test_a_new_order_is_found_by_its_id_although_the_replica_lags(order_body):
+    # In step first: the lag holds back commits, and a commit of the previous test's
+    # teardown (a TRUNCATE) held back would keep its lock on the replica, on which this
+    # test's own replica read then times out (lock_timeout).
+    _services("wait-replica")
     _services("lag", "30")
     try:
         placed = APIClient().post("/api/orders/", order_body())
