@@ -208,6 +208,23 @@ def test_a_write_on_a_kept_alive_primary_connection_sends_no_ping(sql_sent):
     assert "SELECT 1" not in sql_sent
 
 
+def test_a_new_connection_sends_no_statement_of_its_own(sql_sent):
+    """The session's time zone is asked for when connecting: Django sets it with a
+    statement on a new connection whose server names UTC otherwise ('Etc/UTC', initdb's
+    default here). Behind PgBouncer the primary's is set on the role instead (README)."""
+    client = APIClient()
+    assert client.post("/groups/", {"name": "first"}).status_code == 201
+    connections.close_all()
+    sql_sent.clear()
+
+    assert client.post("/groups/", {"name": "second"}).status_code == 201
+    assert group_read_by(APIClient(), "first")[1] == REPLICA  # a new replica connection
+
+    set_time_zone = connections[REPLICA].ops.set_time_zone_sql()
+    expected = 1 if settings.DATABASE_PGBOUNCER else 0  # the primary's, behind PgBouncer
+    assert sql_sent.count(set_time_zone) <= expected
+
+
 def test_a_write_after_the_primary_restarted_between_requests_reconnects():
     client = APIClient()
     assert client.post("/groups/", {"name": "before"}).status_code == 201
