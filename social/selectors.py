@@ -9,6 +9,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from config.sql_rows import row_shape
 from config.utc_days import start_of_utc_day
 from social.models import Follow, Post, TimelineEntry
 from social.timelines import timeline_kept
@@ -343,6 +344,15 @@ class FeedQuerySet(QuerySet):
         return self.filter(pk__in=candidates)[:limit]
 
 
+# The models of a timeline page's row: post, author, original, original's author.
+_TIMELINE_PAGE_PARTS = (
+    ("p", Post, ("id", "author_id", "original_id", *POST_COLUMNS)),
+    ("a", User, ("id", *SUMMARY_COLUMNS)),
+    ("o", Post, ("id", "author_id", "original_id", "hidden", *POST_COLUMNS)),
+    ("oa", User, ("id", *SUMMARY_COLUMNS)),
+)
+
+
 def timeline_page(
     *, owner_id: int, limit: int, after: list | None, snapshot: datetime | None
 ) -> list[Post]:
@@ -380,13 +390,7 @@ def timeline_page(
     def ordered(table: str) -> str:
         return ", ".join(f'{table}."{column}" DESC' for column in order)
 
-    rows = _RowShape(
-        connection,
-        p=(Post, ("id", "author_id", "original_id", *POST_COLUMNS)),
-        a=(User, ("id", *SUMMARY_COLUMNS)),
-        o=(Post, ("id", "author_id", "original_id", "hidden", *POST_COLUMNS)),
-        oa=(User, ("id", *SUMMARY_COLUMNS)),
-    )
+    rows = row_shape(connection.alias, *_TIMELINE_PAGE_PARTS)
     posts, users = Post._meta.db_table, User._meta.db_table
     if connection.vendor == "postgresql":
         # Each entry's post by its key: joined plainly, PostgreSQL chose a merge join
@@ -423,46 +427,6 @@ def timeline_page(
             post.original = original
         page.append(post)
     return page
-
-
-class _RowShape:
-    """The columns of a statement that reads several models in one row, each under its
-    table alias, and the model instances of a row (``None`` for one a LEFT JOIN found
-    nothing for), its values converted as the ORM converts them (timestamps and
-    booleans on SQLite)."""
-
-    def __init__(self, connection, **parts: tuple[type, tuple[str, ...]]):
-        self.connection = connection
-        self.parts = []
-        columns = []
-        for table, (model, names) in parts.items():
-            # Model.from_db takes the values in the order of the model's fields.
-            fields = [field for field in model._meta.concrete_fields if field.attname in names]
-            converters = []
-            for position, field in enumerate(fields, len(columns)):
-                column = field.get_col(model._meta.db_table)
-                for convert in connection.ops.get_db_converters(column) + field.get_db_converters(
-                    connection
-                ):
-                    converters.append((position, convert, column))
-            start = len(columns)
-            columns += [f'{table}."{field.column}"' for field in fields]
-            attnames = [field.attname for field in fields]
-            self.parts.append((model, attnames, start, len(columns), converters))
-        self.columns = ", ".join(columns)
-
-    def instances(self, row: tuple) -> list:
-        values = list(row)
-        instances = []
-        for model, attnames, start, end, converters in self.parts:
-            for position, convert, column in converters:
-                values[position] = convert(values[position], column, self.connection)
-            instances.append(
-                None
-                if values[start] is None
-                else model.from_db(self.connection.alias, attnames, values[start:end])
-            )
-        return instances
 
 
 def _ranking_key(post: Post) -> tuple:
