@@ -223,9 +223,12 @@ def _bearer_user_id(request: HttpRequest):
     if scheme not in jwt_settings.AUTH_HEADER_TYPES or not raw_token:
         return None
     try:
-        return AccessToken(raw_token.strip()).get(jwt_settings.USER_ID_CLAIM)
+        token = AccessToken(raw_token.strip())
     except TokenError:
         return None
+    # Decoded once: the authentication of the request takes it from here.
+    request.bearer_access_token = token
+    return token.get(jwt_settings.USER_ID_CLAIM)
 
 
 def _client_is_pinned(request: HttpRequest, bearer_user_id) -> bool:
