@@ -212,9 +212,11 @@ class PostViewSet(viewsets.GenericViewSet):
         return self._feed_page(request)
 
     def _feed_page(self, request: Request) -> Response:
-        query = FeedFilterSerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        values = query.validated_data
+        values = FeedFilterSerializer.plain_values(request.query_params)
+        if values is None:
+            query = FeedFilterSerializer(data=request.query_params)
+            query.is_valid(raise_exception=True)
+            values = query.validated_data
         if values["scope"] != "all" and not request.user.is_authenticated:
             raise NotAuthenticated(f"Log in to see the {values['scope']} feed.")
         author = None

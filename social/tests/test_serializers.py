@@ -1,11 +1,13 @@
 """The written-out shapes of the hot reads give exactly what the serializers give."""
 
 import pytest
+from django.http import QueryDict
 
 from social import selectors
 from social.models import Follow
 from social.profile_cache import profile_user_get
 from social.serializers import (
+    FeedFilterSerializer,
     PostSerializer,
     ProfileSerializer,
     UserSummarySerializer,
@@ -77,3 +79,35 @@ def test_a_profile_read_or_cached_shows_as_the_profile_serializer_does(alice, is
         assert profile_data(user, is_following=is_following) == (
             ProfileSerializer(user, context=context).data
         )
+
+
+PLAIN_FEED_QUERIES = [
+    "",
+    "scope=following",
+    "scope=mine&sort=trending",
+    "sort=latest&cursor=abc&page_size=5",
+    "scope=all&scope=following",  # the last value, as the serializer reads it
+]
+OTHER_FEED_QUERIES = [
+    "scope=",
+    "scope=Following",
+    "sort=hot",
+    "scope=following&sort=",
+    "scope=all&author=bob",
+    "q=tea",
+    "since=2026-01-01",
+    "until=x",
+    "format=json",
+]
+
+
+@pytest.mark.parametrize("query", PLAIN_FEED_QUERIES + OTHER_FEED_QUERIES)
+def test_a_plain_feed_query_reads_as_the_filter_serializer_reads_it(query):
+    serializer = FeedFilterSerializer(data=QueryDict(query))
+    plain = FeedFilterSerializer.plain_values(QueryDict(query))
+
+    if query in PLAIN_FEED_QUERIES:
+        assert serializer.is_valid(), serializer.errors
+        assert plain == serializer.validated_data
+    else:
+        assert plain is None
