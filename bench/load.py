@@ -1,12 +1,15 @@
-"""wrk against the product and its floor, endpoint by endpoint, in interleaved rounds.
+"""wrk against the product and its floor at every data size, in interleaved rounds.
 
-For each endpoint of ``bench/prepare.py``: first a check that the product and the floor
-answer the same status and body (pagination links aside), then ROUNDS rounds of
-(product, floor) wrk runs of DURATION seconds each. An endpoint the floor does not
-answer (a page past the first: the floor has no cursors) is run on the product alone.
-The SQL statements per request come from pg_stat_statements on the primary and the
-replica: the delta over 20 requests sent one at a time after the warm-up. Medians of
-the rounds go to ``--out``.
+For each size and each of its endpoints (``bench/prepare.py``): first a check that the
+product and the floor answer the same status and body (pagination links aside), a
+warm-up, and the SQL statements per request from pg_stat_statements on that size's
+primary and replica (the delta over 20 requests sent one at a time). Then ROUNDS rounds
+of wrk runs of DURATION seconds each: per endpoint (matched across sizes by name), per
+size, the product then the floor. Interleaving the sizes keeps the drift of a shared
+machine over minutes out of the ratio of the largest size to the smallest (issue 11's
+target); interleaving the servers keeps it out of the ratio to the floor. An endpoint
+the floor does not answer (a page past the first: the floor has no cursors) is run on
+the product alone. Medians of the rounds go to each size's ``out``, one file per size.
 """
 
 import argparse
@@ -107,44 +110,19 @@ def wrk(url: str, endpoint: dict, *, duration: float, threads: int, connections:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--name", required=True)
-    parser.add_argument("--users", type=int, required=True)
-    parser.add_argument("--posts", type=int, required=True)
-    parser.add_argument("--targets", required=True)
-    parser.add_argument("--app", required=True)
-    parser.add_argument("--floor", required=True)
-    parser.add_argument("--out", required=True)
-    parser.add_argument("--pg", type=int, action="append", required=True)
-    parser.add_argument("--app-pid", type=int, required=True)
-    parser.add_argument("--floor-pid", type=int, required=True)
-    args = parser.parse_args()
-    rounds = int(os.environ.get("ROUNDS", 3))
-    options = {
-        "duration": int(os.environ.get("DURATION", 3)),
-        "threads": int(os.environ.get("WRK_THREADS", 2)),
-        "connections": int(os.environ.get("CONNECTIONS", 32)),
-    }
-    targets = json.loads(Path(args.targets).read_text())
-    only = [name.strip() for name in os.environ.get("ONLY", "").split(",") if name.strip()]
-    endpoints = [e for e in targets["endpoints"] if not only or e["name"] in only]
-    print(f"readers: {targets['readers']}; rows: {targets['counts']}", flush=True)
-
-    masters = {"app": args.app_pid, "floor": args.floor_pid}
-
-    def servers(endpoint: dict) -> dict[str, str]:
-        return {"app": args.app} | ({"floor": args.floor} if endpoint["floor"] else {})
-
+def check(size: dict, endpoints: list[dict]) -> None:
+    """Per endpoint of one size: the same status and body from the product and the floor,
+    a warm-up, and the statements per request (``endpoint["same_body"]``,
+    ``endpoint["queries"]``)."""
     for endpoint in endpoints:
-        app_status, app_body = fetch(args.app, endpoint)
+        app_status, app_body = fetch(size["app"], endpoint)
         endpoint["same_body"] = None
         verdict = "no floor"
         if endpoint["floor"]:
-            floor_status, floor_body = fetch(args.floor, endpoint)
+            floor_status, floor_body = fetch(size["floor"], endpoint)
             endpoint["same_body"] = app_status == floor_status and comparable(
-                app_body, args.app
-            ) == comparable(floor_body, args.floor)
+                app_body, size["app"]
+            ) == comparable(floor_body, size["floor"])
             verdict = "same body" if endpoint["same_body"] else "DIFFERENT BODY"
         print(f"{endpoint['name']:<28} {app_status} {verdict}")
         if app_status != 200:
@@ -155,70 +133,129 @@ def main() -> None:
         # statements of a few requests one at a time: exact, unlike a count under load
         # that wrk stops in the middle of requests.
         endpoint["queries"] = {}
-        for server, base in servers(endpoint).items():
+        for server, base in servers(size, endpoint).items():
             wrk(base, endpoint, duration=1, threads=1, connections=4)
-            before = settled_statements(args.pg)
+            before = settled_statements(size["pg"])
             for _ in range(QUERY_SAMPLE):
                 fetch(base, endpoint)
-            endpoint["queries"][server] = (settled_statements(args.pg) - before) / QUERY_SAMPLE
-        print(f"{'':<28} queries/request: {endpoint['queries']}")
+            endpoint["queries"][server] = (settled_statements(size["pg"]) - before) / QUERY_SAMPLE
+        print(f"{'':<28} queries/request: {endpoint['queries']}", flush=True)
 
-    runs = {(e["name"], server): [] for e in endpoints for server in servers(e)}
-    for round_number in range(1, rounds + 1):
-        for endpoint in endpoints:
-            for server, base in servers(endpoint).items():
-                settled_statements(args.pg)
-                cpu = workers_cpu_seconds(masters[server])
-                run = wrk(base, endpoint, **options)
-                # The CPU the workers spent serving, per request: unlike latency, hardly
-                # changed by whatever else runs on the machine. Read as wrk stops, before
-                # the workers serve the requests it left in flight.
-                cpu = workers_cpu_seconds(masters[server]) - cpu
-                run["cpu_ms"] = cpu * 1000 / max(run["requests"], 1)
-                runs[endpoint["name"], server].append(run)
-                print(
-                    f"round {round_number} {endpoint['name']:<28} {server:<5} "
-                    f"{run['rps']:8.0f} req/s "
-                    f"p50 {run['p50_ms']:6.1f} ms p99 {run['p99_ms']:6.1f} ms "
-                    f"errors {run['errors']} CPU {run['cpu_ms']:.2f} ms/req",
-                    flush=True,
-                )
 
-    def medians(server_runs: list[dict]) -> dict:
-        return {
-            key: statistics.median(run[key] for run in server_runs)
-            for key in ("rps", "p50_ms", "p99_ms", "cpu_ms")
-        } | {"errors": sum(run["errors"] for run in server_runs)}
+def servers(size: dict, endpoint: dict) -> dict[str, str]:
+    return {"app": size["app"]} | ({"floor": size["floor"]} if endpoint["floor"] else {})
 
-    Path(args.out).write_text(
-        json.dumps(
-            {
-                "name": args.name,
-                "users": targets["counts"]["users"],
-                "posts": args.posts,
-                "counts": targets["counts"],
-                "readers": targets["readers"],
-                "options": options | {"rounds": rounds},
-                "deep_page": targets.get("deep_page"),
-                "endpoints": [
-                    {
-                        "name": e["name"],
-                        "path": e["path"],
-                        "page": e.get("page"),
-                        "same_body": e["same_body"],
-                        "app": medians(runs[e["name"], "app"]) | {"queries": e["queries"]["app"]},
-                        "floor": medians(runs[e["name"], "floor"])
-                        | {"queries": e["queries"]["floor"]}
-                        if e["floor"]
-                        else None,
-                        "runs": {server: runs[e["name"], server] for server in servers(e)},
-                    }
-                    for e in endpoints
-                ],
-            },
-            indent=1,
-        )
+
+def medians(server_runs: list[dict]) -> dict:
+    return {
+        key: statistics.median(run[key] for run in server_runs)
+        for key in ("rps", "p50_ms", "p99_ms", "cpu_ms")
+    } | {"errors": sum(run["errors"] for run in server_runs)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument(
+        "sizes",
+        help="a file of JSON lines, one per size: name, users, posts, targets, app, floor, "
+        "pg (the primary's and the replica's ports), app_pid, floor_pid, out",
     )
+    args = parser.parse_args()
+    sizes = [json.loads(line) for line in Path(args.sizes).read_text().splitlines() if line]
+    rounds = int(os.environ.get("ROUNDS", 3))
+    options = {
+        "duration": int(os.environ.get("DURATION", 3)),
+        "threads": int(os.environ.get("WRK_THREADS", 2)),
+        "connections": int(os.environ.get("CONNECTIONS", 32)),
+    }
+    only = [name.strip() for name in os.environ.get("ONLY", "").split(",") if name.strip()]
+    for size in sizes:
+        size["targets"] = json.loads(Path(size["targets"]).read_text())
+        size["endpoints"] = {
+            e["name"]: e for e in size["targets"]["endpoints"] if not only or e["name"] in only
+        }
+        print(
+            f"{size['name']}: readers: {size['targets']['readers']}; "
+            f"rows: {size['targets']['counts']}",
+            flush=True,
+        )
+        check(size, list(size["endpoints"].values()))
+
+    # Endpoints are matched across sizes by name; a size without one skips it.
+    names = list(dict.fromkeys(name for size in sizes for name in size["endpoints"]))
+    runs = {
+        (size["name"], name, server): []
+        for size in sizes
+        for name, endpoint in size["endpoints"].items()
+        for server in servers(size, endpoint)
+    }
+    for size in sizes:
+        settled_statements(size["pg"])
+    for round_number in range(1, rounds + 1):
+        for name in names:
+            for size in sizes:
+                endpoint = size["endpoints"].get(name)
+                if endpoint is None:
+                    continue
+                for server, base in servers(size, endpoint).items():
+                    master = size[f"{server}_pid"]
+                    cpu = workers_cpu_seconds(master)
+                    run = wrk(base, endpoint, **options)
+                    # The CPU the workers spent serving, per request: unlike latency,
+                    # hardly changed by whatever else runs on the machine. Read as wrk
+                    # stops, before the workers serve the requests it left in flight.
+                    cpu = workers_cpu_seconds(master) - cpu
+                    run["cpu_ms"] = cpu * 1000 / max(run["requests"], 1)
+                    runs[size["name"], name, server].append(run)
+                    print(
+                        f"round {round_number} {name:<28} {size['name']:<13} {server:<5} "
+                        f"{run['rps']:8.0f} req/s "
+                        f"p50 {run['p50_ms']:6.1f} ms p99 {run['p99_ms']:6.1f} ms "
+                        f"errors {run['errors']} CPU {run['cpu_ms']:.2f} ms/req",
+                        flush=True,
+                    )
+                    # Let the server finish the requests wrk left in flight before the
+                    # next run, of whichever size and server.
+                    settled_statements(size["pg"])
+
+    for size in sizes:
+        targets = size["targets"]
+        by_server = {
+            e["name"]: {
+                server: runs[size["name"], e["name"], server] for server in servers(size, e)
+            }
+            for e in size["endpoints"].values()
+        }
+        Path(size["out"]).write_text(
+            json.dumps(
+                {
+                    "name": size["name"],
+                    "users": targets["counts"]["users"],
+                    "posts": size["posts"],
+                    "counts": targets["counts"],
+                    "readers": targets["readers"],
+                    "options": options | {"rounds": rounds},
+                    "deep_page": targets.get("deep_page"),
+                    "endpoints": [
+                        {
+                            "name": e["name"],
+                            "path": e["path"],
+                            "page": e.get("page"),
+                            "same_body": e["same_body"],
+                            "app": medians(by_server[e["name"]]["app"])
+                            | {"queries": e["queries"]["app"]},
+                            "floor": medians(by_server[e["name"]]["floor"])
+                            | {"queries": e["queries"]["floor"]}
+                            if e["floor"]
+                            else None,
+                            "runs": by_server[e["name"]],
+                        }
+                        for e in size["endpoints"].values()
+                    ],
+                },
+                indent=1,
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -192,8 +192,8 @@ def main() -> None:
         f"({args.worker_class}), the same settings for the product and the floor; "
         "PostgreSQL primary + streaming replica, Redis, all on the same machine",
         f"- Load: wrk -t{options['threads']} -c{options['connections']} "
-        f"-d{options['duration']:g}s per endpoint and server, {options['rounds']} "
-        "interleaved rounds (product, floor, product, floor, ...), medians",
+        f"-d{options['duration']:g}s per endpoint, size and server, {options['rounds']} "
+        "interleaved rounds (per endpoint: each size's product, then its floor), medians",
         "- Queries/req: statements counted by pg_stat_statements on the primary and the "
         "replica over 20 requests sent one at a time after the warm-up",
         "- CPU ms/req: user + system CPU time of the gunicorn workers over the wrk run, per "

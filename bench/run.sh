@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The benchmark, end to end (bench/README.md): for each data size, a PostgreSQL primary
-# with its streaming replica and Redis on loopback, the product and its floor
-# (bench/floor.py) under the same gunicorn settings, wrk against both in interleaved
-# rounds, then bench/RESULTS.md and bench/latency.png.
+# with its streaming replica on loopback (one Redis, two databases per size), the product and
+# its floor (bench/floor.py) under the same gunicorn settings; all sizes' servers run at
+# once, and wrk loads them in interleaved rounds (per endpoint: each size, product then
+# floor), so that the drift of a shared machine over minutes stays out of the ratios of
+# the largest size to the smallest and of the product to the floor; then
+# bench/RESULTS.md and bench/latency.png.
 #
 #   make bench                                  both sizes, throwaway data
 #   BENCH_DATA_DIR=/var/tmp/bench make bench    keep the seeded data there and reuse it
@@ -101,12 +104,26 @@ export JWT_ACCESS_MINUTES=600
 export PYTHONWARNINGS="ignore:No directory at"
 export GUNICORN_WORKERS=$WORKERS GUNICORN_THREADS=$THREADS GUNICORN_WORKER_CLASS=$WORKER_CLASS
 
+# One Redis, empty (nothing saved); each size's servers get two databases of their own:
+# the cache, and the throttle counters (THROTTLE_REDIS_URL, else database 1 for all).
 REDIS_PORT=$(free_port)
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --daemonize no \
-  --logfile "$WORK/redis.log" --dir "$WORK" &
+  --databases 64 --logfile "$WORK/redis.log" --dir "$WORK" &
 REDIS_PID=$!
-export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 
+# Per size, by index: what phase 3 needs once the load has run.
+NAMES=() PRIMARY_PORTS=() REPLICA_PORTS=()
+# use_size I: the environment of size I (its databases, its Redis databases), which
+# manage.py, bench/prepare.py, the gunicorns and bench/explain.py read.
+use_size() {
+  export DATABASE_URL="postgres://app@127.0.0.1:${PRIMARY_PORTS[$1]}/app"
+  export DATABASE_REPLICA_URLS="postgres://app@127.0.0.1:${REPLICA_PORTS[$1]}/app"
+  export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$((2 * $1))"
+  export THROTTLE_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$((2 * $1 + 1))"
+}
+
+# Phase 1, size by size: data, readers and URLs, both servers started; no load yet.
+i=0
 for size in $SIZES; do
   users=${size%%:*} posts=${size##*:}
   name="posts-$posts"
@@ -114,8 +131,8 @@ for size in $SIZES; do
   data=${data:-$WORK/$name}
   marker="users=$users posts=$posts random-seed=$RANDOM_SEED"
   primary_port=$(free_port) replica_port=$(free_port)
-  export DATABASE_URL="postgres://app@127.0.0.1:$primary_port/app"
-  export DATABASE_REPLICA_URLS="postgres://app@127.0.0.1:$replica_port/app"
+  NAMES+=("$name") PRIMARY_PORTS+=("$primary_port") REPLICA_PORTS+=("$replica_port")
+  use_size "$i"
   # pg_stat_statements counts the statements each request sends (both servers). Memory as
   # a production server would be set (pgtune's starting point: a quarter of RAM for
   # shared_buffers, most of the rest for the planner's cache estimate), for both sizes:
@@ -162,7 +179,6 @@ EOF
     echo "$marker" >"$data/seeded"
   fi
 
-  redis-cli -p "$REDIS_PORT" flushall >/dev/null
   # The readers, their tokens and the URLs to load (written to the primary, so wait
   # for the replica to have them).
   $BIN/python bench/prepare.py >"$WORK/targets-$name.json"
@@ -172,23 +188,35 @@ EOF
     sleep 0.2
   done
 
+  # Both servers inherit this size's DATABASE_URL, DATABASE_REPLICA_URLS and Redis URLs.
   app_port=$(free_port) floor_port=$(free_port)
   GUNICORN_BIND="127.0.0.1:$app_port" $BIN/gunicorn config.wsgi -c config/gunicorn.conf.py --no-control-socket \
     >"$WORK/app-$name.log" 2>&1 &
-  PIDS+=($!)
+  app_pid=$!
+  PIDS+=("$app_pid")
   GUNICORN_BIND="127.0.0.1:$floor_port" $BIN/gunicorn bench.floor:application -c config/gunicorn.conf.py --no-control-socket \
     >"$WORK/floor-$name.log" 2>&1 &
-  PIDS+=($!)
+  floor_pid=$!
+  PIDS+=("$floor_pid")
   for port in "$app_port" "$floor_port"; do
     for _ in $(seq 300); do curl -fs "http://127.0.0.1:$port/health/live" >/dev/null && break; sleep 0.2; done
   done
+  printf '{"name": "%s", "users": %d, "posts": %d, "targets": "%s", "app": "%s", "floor": "%s", "pg": [%d, %d], "app_pid": %d, "floor_pid": %d, "out": "%s"}\n' \
+    "$name" "$users" "$posts" "$WORK/targets-$name.json" "http://127.0.0.1:$app_port" \
+    "http://127.0.0.1:$floor_port" "$primary_port" "$replica_port" "$app_pid" "$floor_pid" \
+    "$WORK/results-$name.json" >>"$WORK/sizes.jsonl"
+  i=$((i + 1))
+done
 
-  log "$name: load ($ROUNDS rounds x $DURATION s per endpoint and server)"
-  $BIN/python bench/load.py --name "$name" --users "$users" --posts "$posts" \
-    --targets "$WORK/targets-$name.json" --app "http://127.0.0.1:$app_port" \
-    --floor "http://127.0.0.1:$floor_port" --out "$WORK/results-$name.json" \
-    --pg "$primary_port" --pg "$replica_port" --app-pid "${PIDS[0]}" --floor-pid "${PIDS[1]}" \
-    || { tail -n 30 "$WORK/app-$name.log" "$WORK/floor-$name.log"; exit 1; }
+# Phase 2: every size in one load, in interleaved rounds (bench/load.py).
+log "load: ${NAMES[*]} interleaved ($ROUNDS rounds x $DURATION s per endpoint, size and server)"
+$BIN/python bench/load.py "$WORK/sizes.jsonl" \
+  || { for name in "${NAMES[@]}"; do tail -n 30 "$WORK/app-$name.log" "$WORK/floor-$name.log"; done; exit 1; }
+
+# Phase 3, size by size: EXPLAIN (EXPLAIN=1) and the errors the servers logged.
+for i in "${!NAMES[@]}"; do
+  name=${NAMES[$i]}
+  use_size "$i"
   if [ -n "${EXPLAIN:-}" ]; then
     log "$name: EXPLAIN ANALYZE of the list queries, page 1 and page 50"
     read -r popular heavy < <($BIN/python -c 'import json, sys
@@ -197,11 +225,11 @@ print(readers["popular"][0], readers["heavy follower"][0])' "$WORK/targets-$name
     LOG_LEVEL=WARNING $BIN/python bench/explain.py --user "$heavy" --popular "$popular" --plans
   fi
   if grep -q Traceback "$WORK/app-$name.log" "$WORK/floor-$name.log"; then
-    log "errors logged:"; grep -h -A12 Traceback "$WORK/app-$name.log" "$WORK/floor-$name.log" | head -n 60
+    log "$name: errors logged:"; grep -h -A12 Traceback "$WORK/app-$name.log" "$WORK/floor-$name.log" | head -n 60
   fi
-  stop_servers
-  pg_stop_all
 done
+stop_servers
+pg_stop_all
 
 $BIN/python bench/report.py --workers "$WORKERS" --threads "$THREADS" --worker-class "$WORKER_CLASS" \
   "$WORK"/results-*.json
