@@ -195,9 +195,10 @@ class FeedQuerySet(QuerySet):
       of newest posts is read among the four pages of entries after the cursor, a
       trending page ranks the posts of its newest ``FEED_TIMELINE_LENGTH`` entries as
       of its ``snapshot``; same filters, same cursors (with no other filter,
-      ``TimelineFeed`` reads most pages without this queryset). A page of newest posts that runs
-      short of them (a walk deeper than the timeline, or hidden posts and filters that
-      leave less than a page) is read with the merge instead, and so is a page backwards.
+      ``TimelineFeed`` reads most pages without this queryset). A page of newest posts
+      that runs short of them (a walk deeper than the timeline, or hidden posts and
+      filters that leave less than a page) is read with the merge instead, and so is a
+      page backwards.
     - Trending ranks by a counter that moves while a reader pages. Each walk ranks as
       of its first page (``snapshot``): posts published since are left out, and a post
       reposted since is ranked by its count minus those reposts. So no post is shown
@@ -496,7 +497,7 @@ def post_get(*, post_id: int) -> Post | None:
     return post_feed_queryset().filter(pk=post_id).first()
 
 
-def feed_list(*, viewer: User, filters: FeedFilters) -> "FeedQuerySet | TimelineFeed":
+def feed_list(*, viewer: User, filters: FeedFilters) -> FeedQuerySet | TimelineFeed:
     """The feed with its filters applied; the pagination orders it (latest or trending)."""
     if filters == FeedFilters(scope="following") and timeline_kept(
         following_count=viewer.following_count
