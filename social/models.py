@@ -40,9 +40,22 @@ class Follow(models.Model):
             models.CheckConstraint(condition=~Q(follower=F("followee")), name="follow_not_self"),
         ]
         # One per list, in its cursor order: followers of a user, and whom a user follows.
+        # Each holds the other party too: a page is then read from the index alone, a
+        # plan the planner prefers whatever it expects of the account. Without it, not
+        # knowing the account (found by username in the same statement), it expected
+        # the average 20 follows and chose a bitmap scan of all 453 followers of the
+        # 10k data set's most followed account and a sort (0.5 ms, against 0.08).
         indexes = [
-            models.Index(fields=["followee", "-created_at", "-id"], name="follow_followers_idx"),
-            models.Index(fields=["follower", "-created_at", "-id"], name="follow_following_idx"),
+            models.Index(
+                fields=["followee", "-created_at", "-id"],
+                include=["follower"],
+                name="follow_followers_idx",
+            ),
+            models.Index(
+                fields=["follower", "-created_at", "-id"],
+                include=["followee"],
+                name="follow_following_idx",
+            ),
             models.Index(
                 fields=["followee", "follower"],
                 condition=Q(follower_has_timeline=True),

@@ -106,6 +106,11 @@ def test_feed_and_follow_list_pages_are_index_scans_on_100k_posts(client_for):
         assert "Index Scan" in plan or "Index Only Scan" in plan, f"{url}\n{plan}"
         # A hash table sized for every author, built to look up a page's ten.
         assert "Memoize" not in plan, f"{url}\n{plan}"
+        if table == "social_follow":
+            # A page of follows read from the list's index alone, in its order: no
+            # bitmap scan of all the account's follows and sort.
+            assert "Index Only Scan using follow_" in plan, f"{url}\n{plan}"
+            assert "Bitmap" not in plan and "Sort" not in plan, f"{url}\n{plan}"
 
 
 @pytest.mark.services
