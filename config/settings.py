@@ -155,7 +155,7 @@ for database in DATABASES.values():
         #   timelines (300k rows, 12 ms) over an index scan of a reader's 1,000
         #   entries (0.2 ms), and on a loaded server each worker takes a core from
         #   another request.
-        # And the session's time zone: Django sends SET TIME ZONE on every new
+        # And the session's time zone: Django sets it with a statement on every new
         # connection whose server reports another name for UTC ('Etc/UTC', initdb's
         # default on most Linux hosts): a statement more per connection, every
         # DATABASE_CONN_MAX_AGE seconds per process.
