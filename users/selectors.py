@@ -99,9 +99,22 @@ def greeting_get(*, username: str) -> str:
         if found is None:
             raise NotFound(UNKNOWN_USERNAME)
         cache.add(key, found, GREETING_CACHE_SECONDS)
-    name, date_of_birth = found
-    if date_of_birth is None:
+    if found[1] is None:
         raise NotFound("This user has not given a date of birth.")
+    return _greeting_message(found)
+
+
+def greeting_get_cached(*, username: str) -> str | None:
+    """``greeting_get``'s greeting when the cache holds it; ``None`` when that takes
+    the database or is an error (``greeting_get`` then answers)."""
+    found = cache.get(_greeting_key(username))
+    if found is None or found[1] is None:
+        return None
+    return _greeting_message(found)
+
+
+def _greeting_message(found: tuple[str, date]) -> str:
+    name, date_of_birth = found
     return birthdays.greeting_message(name, date_of_birth, birthdays.utc_today())
 
 

@@ -2,6 +2,7 @@
 app's router), and the greeting, an operation on a name rather than a resource (a
 view beside the router)."""
 
+from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.errors import NotAuthenticated, PermissionDenied, error_response
+from config.api.negotiation import asks_for_nothing_but
 from config.api.pagination import CursorPagination, ListSlicePagination
 from config.api.query import choice_filter_parameter
 from users import selectors, services
@@ -91,6 +93,28 @@ class GreetingView(APIView):
 
     permission_classes = [AllowAny]
     throttle_classes = [GreetingIPThrottle]
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # The API's most requested read, answered from the cache without DRF's request
+        # and response cycle (a fifth of its CPU time) when that cycle could only give
+        # the same answer: a GET with no credentials (DRF would check them: a bad token
+        # is a 401), asking for JSON alone, of a greeting the cache holds. Anything
+        # else, errors included, goes through DRF.
+        renderer = self.renderer_classes[0]
+        if (
+            request.method == "GET"
+            and "HTTP_AUTHORIZATION" not in request.META
+            and asks_for_nothing_but(request, renderer.media_type)
+        ):
+            message = selectors.greeting_get_cached(username=kwargs["username"])
+            if message is not None:
+                # GreetingSerializer's shape (it documents the schema), as DRF renders it.
+                return HttpResponse(
+                    renderer().render({"message": message}),
+                    content_type=renderer.media_type,
+                    headers=self.default_response_headers,
+                )
+        return super().dispatch(request, *args, **kwargs)
 
     @extend_schema(
         operation_id="hello_read",

@@ -72,3 +72,43 @@ def test_a_deactivated_or_deleted_account_is_a_404_at_once(zoe, django_capture_o
 
     assert greeting("zoe")[0] == 404
     assert greeting("bob")[0] == 404
+
+
+def _answer(response) -> tuple[int, bytes, dict[str, str]]:
+    headers = {name: value for name, value in response.items() if name != "X-Request-ID"}
+    return response.status_code, response.content, headers
+
+
+@pytest.mark.parametrize("username", ["Zoe", "Zoë"])
+def test_a_cached_greeting_answers_as_drf_renders_it(username, django_assert_num_queries):
+    # A cached greeting asked for plainly is answered without DRF's request cycle;
+    # asked for with an Accept header that DRF must parse, it goes through DRF.
+    UserFactory(username=username, date_of_birth=date(1990, 3, 27))
+    greeting(username)
+
+    with django_assert_num_queries(0):
+        plain = APIClient().get(f"/hello/{username}")
+        negotiated = APIClient().get(f"/hello/{username}", HTTP_ACCEPT="application/json, */*")
+    assert _answer(plain) == _answer(negotiated)
+    assert plain.json() == {"message": f"Hello, {username}! Your birthday is in 2 day(s)"}
+    assert plain["Allow"] == "GET, PUT, HEAD, OPTIONS"
+
+
+def test_credentials_sent_with_a_cached_greeting_are_still_checked(zoe):
+    greeting("zoe")
+    response = APIClient().get("/hello/zoe", HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert response.status_code == 401
+
+
+def test_a_format_drf_does_not_know_is_still_a_404(zoe):
+    greeting("zoe")
+    assert APIClient().get("/hello/zoe?format=xml").status_code == 404
+
+
+def test_a_cached_account_without_a_date_of_birth_is_a_404_without_a_query(
+    django_assert_num_queries,
+):
+    UserFactory(username="anna", date_of_birth=None)
+    assert greeting("anna")[0] == 404
+    with django_assert_num_queries(0):
+        assert greeting("anna") == (404, None)
