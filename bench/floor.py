@@ -25,6 +25,10 @@ import psycopg
 DATABASE_URL = (os.environ.get("DATABASE_REPLICA_URLS") or os.environ["DATABASE_URL"]).split(",")[0]
 SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
 MEDIA_URL = "/media/"
+# As the product's settings: a reader who follows this many accounts has a timeline,
+# and ranks the newest entries of it for trending (social/timelines.py).
+FEED_TIMELINE_MIN_FOLLOWS = int(os.environ.get("FEED_TIMELINE_MIN_FOLLOWS", "200"))
+FEED_TIMELINE_LENGTH = int(os.environ.get("FEED_TIMELINE_LENGTH", "1000"))
 _local = threading.local()
 
 
@@ -257,10 +261,20 @@ def _post(row) -> dict:
 def feed(environ):
     query = parse_qs(environ.get("QUERY_STRING", ""))
     where, params = "", []
+    trending = query.get("sort") == ["trending"]
     if query.get("scope") == ["following"]:
+        reader = _bearer_user_id(environ)
         where = "AND p.author_id IN (SELECT followee_id FROM social_follow WHERE follower_id = %s)"
-        params.append(_bearer_user_id(environ))
-    if query.get("sort") == ["trending"]:
+        params.append(reader)
+        if trending:
+            heavy = "SELECT following_count >= %s FROM users_user WHERE id = %s"
+            if _rows(heavy, [FEED_TIMELINE_MIN_FOLLOWS, reader])[0][0]:
+                where += (
+                    " AND p.id IN (SELECT post_id FROM social_timelineentry WHERE owner_id = %s"
+                    " ORDER BY created_at DESC, post_id DESC LIMIT %s)"
+                )
+                params += [reader, FEED_TIMELINE_LENGTH]
+    if trending:
         order = "p.repost_count DESC, p.created_at DESC, p.id DESC"
         position = lambda row: json.dumps([row[4], _json_default(row[3]), row[0]])  # noqa: E731
     else:
