@@ -219,18 +219,41 @@ def menu(environ):
     return page
 
 
-FEED_SQL = """
+FEED_COLUMNS = """
 SELECT p.id, p.kind, p.content, p.created_at, p.repost_count, p.quote_count,
        a.username, a.first_name, a.last_name, a.user_type,
        o.id, o.kind, o.content, o.created_at, o.repost_count, o.quote_count, o.original_id,
        o.hidden, oa.username, oa.first_name, oa.last_name, oa.user_type
-FROM social_post p
+"""
+FEED_JOINS = """
 JOIN users_user a ON a.id = p.author_id
 LEFT JOIN social_post o ON o.id = p.original_id
 LEFT JOIN users_user oa ON oa.id = o.author_id
-WHERE NOT p.hidden AND NOT (p.kind = 'repost' AND o.hidden) {where}
-ORDER BY {order} LIMIT 11
 """
+FEED_SQL = (
+    FEED_COLUMNS
+    + "FROM social_post p"
+    + FEED_JOINS
+    + "WHERE NOT p.hidden AND NOT (p.kind = 'repost' AND o.hidden) {where} "
+    + "ORDER BY {order} LIMIT 11"
+)
+# The trending page of a reader with a timeline, in the product's statement
+# (social.selectors.timeline_page): the page's ids ranked among the newest entries,
+# each entry's post and original found by key, then the page's rows.
+TIMELINE_TRENDING_SQL = (
+    FEED_COLUMNS
+    + """
+FROM (SELECT r.id FROM (SELECT post_id FROM social_timelineentry WHERE owner_id = %s
+                        ORDER BY created_at DESC, post_id DESC LIMIT %s) e
+      CROSS JOIN LATERAL (SELECT id, kind, repost_count, created_at, original_id, hidden
+                          FROM social_post WHERE id = e.post_id) r
+      LEFT JOIN LATERAL (SELECT hidden FROM social_post WHERE id = r.original_id) h ON TRUE
+      WHERE NOT r.hidden AND (r.kind <> 'repost' OR NOT h.hidden)
+      ORDER BY r.repost_count DESC, r.created_at DESC, r.id DESC LIMIT 11) page
+JOIN social_post p ON p.id = page.id"""
+    + FEED_JOINS
+    + "ORDER BY p.repost_count DESC, p.created_at DESC, p.id DESC"
+)
 
 
 def _post(row) -> dict:
@@ -260,27 +283,22 @@ def _post(row) -> dict:
 
 def feed(environ):
     query = parse_qs(environ.get("QUERY_STRING", ""))
-    where, params = "", []
+    sql, where, params = FEED_SQL, "", []
     trending = query.get("sort") == ["trending"]
     if query.get("scope") == ["following"]:
         reader = _bearer_user_id(environ)
         where = "AND p.author_id IN (SELECT followee_id FROM social_follow WHERE follower_id = %s)"
         params.append(reader)
-        if trending:
-            heavy = "SELECT following_count >= %s FROM users_user WHERE id = %s"
-            if _rows(heavy, [FEED_TIMELINE_MIN_FOLLOWS, reader])[0][0]:
-                where += (
-                    " AND p.id IN (SELECT post_id FROM social_timelineentry WHERE owner_id = %s"
-                    " ORDER BY created_at DESC, post_id DESC LIMIT %s)"
-                )
-                params += [reader, FEED_TIMELINE_LENGTH]
+        heavy = "SELECT following_count >= %s FROM users_user WHERE id = %s"
+        if trending and _rows(heavy, [FEED_TIMELINE_MIN_FOLLOWS, reader])[0][0]:
+            sql, params = TIMELINE_TRENDING_SQL, [reader, FEED_TIMELINE_LENGTH]
     if trending:
         order = "p.repost_count DESC, p.created_at DESC, p.id DESC"
         position = lambda row: json.dumps([row[4], _json_default(row[3]), row[0]])  # noqa: E731
     else:
         order = "p.created_at DESC, p.id DESC"
         position = lambda row: json.dumps([_json_default(row[3]), row[0]])  # noqa: E731
-    rows = _rows(FEED_SQL.format(where=where, order=order), params)
+    rows = _rows(sql.format(where=where, order=order), params)
     page = _page(environ, rows, 10, position)
     page["results"] = [_post(row) for row in page["results"]]
     return page
