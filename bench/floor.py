@@ -39,7 +39,8 @@ def _cursor() -> psycopg.ClientCursor:
             DATABASE_URL,
             autocommit=True,
             cursor_factory=psycopg.ClientCursor,
-            options="-c TimeZone=UTC",
+            # The product's session settings (config/settings.py): the same plans.
+            options="-c TimeZone=UTC -c enable_memoize=off -c max_parallel_workers_per_gather=0",
         )
         _local.connection = connection
     return connection.cursor()
