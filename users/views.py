@@ -96,7 +96,7 @@ class GreetingView(APIView):
 
     def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         # The API's most requested read, answered from the cache without DRF's request
-        # and response cycle (a fifth of its CPU time) when that cycle could only give
+        # and response cycle (a seventh of its CPU time) when that cycle could only give
         # the same answer: a GET with no credentials (DRF would check them: a bad token
         # is a 401), asking for JSON alone, of a greeting the cache holds. Anything
         # else, errors included, goes through DRF.
