@@ -83,38 +83,32 @@ def user_list(*, q: str = "", user_type: str | None = None) -> QuerySet[User]:
     return queryset.values(*USER_LIST_COLUMNS)
 
 
-def greeting_get(*, username: str) -> str:
-    """The greeting of ``GET /hello/<username>``; ``NotFound`` for an unknown name
-    and for an account whose date of birth nobody gave.
+def greeting_cached(*, username: str) -> tuple[str, date | None] | None:
+    """The cache's entry for this username's greeting: the name as registered and the
+    date of birth; ``None`` when it holds none. ``greeting_get`` answers from it."""
+    return cache.get(_greeting_key(username))
+
+
+def greeting_get(*, username: str, cached: tuple[str, date | None] | None) -> str:
+    """The greeting of ``GET /hello/<username>`` from ``cached`` (what
+    ``greeting_cached`` answered: the view reads the cache once), or from the database
+    when that is ``None``; ``NotFound`` for an unknown name and for an account whose
+    date of birth nobody gave.
 
     The hottest read: the name and date of birth behind it are cached per username.
     Writers refresh the entry from the primary once their change commits
     (``greeting_refresh``, called by ``users.greeting_sync``); readers only ``add``, so
     a reader served by a lagging replica never overwrites a writer's fresher entry.
     """
-    key = _greeting_key(username)
-    found = cache.get(key)
+    found = cached
     if found is None:
         found = _greeting_row(username)
         if found is None:
             raise NotFound(UNKNOWN_USERNAME)
-        cache.add(key, found, GREETING_CACHE_SECONDS)
-    if found[1] is None:
-        raise NotFound("This user has not given a date of birth.")
-    return _greeting_message(found)
-
-
-def greeting_get_cached(*, username: str) -> str | None:
-    """``greeting_get``'s greeting when the cache holds it; ``None`` when that takes
-    the database or is an error (``greeting_get`` then answers)."""
-    found = cache.get(_greeting_key(username))
-    if found is None or found[1] is None:
-        return None
-    return _greeting_message(found)
-
-
-def _greeting_message(found: tuple[str, date]) -> str:
+        cache.add(_greeting_key(username), found, GREETING_CACHE_SECONDS)
     name, date_of_birth = found
+    if date_of_birth is None:
+        raise NotFound("This user has not given a date of birth.")
     return birthdays.greeting_message(name, date_of_birth, birthdays.utc_today())
 
 

@@ -112,3 +112,19 @@ def test_a_cached_account_without_a_date_of_birth_is_a_404_without_a_query(
     assert greeting("anna")[0] == 404
     with django_assert_num_queries(0):
         assert greeting("anna") == (404, None)
+
+
+@pytest.mark.parametrize(
+    ("username", "status"), [("zoe", 200), ("nobody", 404)], ids=["not cached yet", "unknown"]
+)
+def test_a_greeting_the_cache_does_not_hold_reads_the_cache_once(
+    zoe, monkeypatch, username, status
+):
+    reads = []
+    read = cache.get
+    monkeypatch.setattr(
+        cache, "get", lambda key, *args, **kwargs: reads.append(key) or read(key, *args, **kwargs)
+    )
+
+    assert greeting(username)[0] == status
+    assert len(reads) == 1
